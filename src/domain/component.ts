@@ -4,6 +4,8 @@
  * and pave's own optional keys. Produced by `config/component`, consumed by the planner.
  */
 
+import type { SourcePosition } from './diagnostic.js';
+
 export const ENDPOINT_TYPES = ['REST', 'GraphQL', 'GRPC', 'TCP', 'UDP', 'WS'] as const;
 export type EndpointType = (typeof ENDPOINT_TYPES)[number];
 
@@ -144,6 +146,12 @@ export interface ComponentDescriptor {
   readonly env: readonly EnvVarConfig[];
   readonly files: readonly FileConfig[];
   readonly proxy?: ProxySpec;
+  /**
+   * Where a part of the source file sits (path into the file as written, e.g.
+   * `['dependencies', 'connectionReferences', 0, 'resourceRef']`), so later stages can report
+   * `file:line:column`. Absent for descriptors built in code.
+   */
+  readonly locate?: (path: readonly (string | number)[]) => SourcePosition;
 }
 
 /** A component located in a repository: the planner's unit of work. */
