@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aConnection, aDescriptor, aPlatform, aProject, byRepo, located } from '../../test/helpers/builders.js';
+import { aConnection, aDescriptor, aPlatform, byRepo, located } from '../../test/helpers/builders.js';
 import type { Policy } from '../domain/platform.js';
 import type { EnvironmentPlan } from '../domain/plan.js';
 import { plan, stateKey, type PlanInput } from './plan.js';
