@@ -11,7 +11,6 @@ const golden = (name: string) => fileURLToPath(new URL(`../../test/golden/${name
 /** Compare with a committed golden file; `UPDATE_GOLDEN=1` rewrites it (review the diff). */
 function expectGolden(name: string, actual: string): void {
   const file = golden(name);
-  // eslint-disable-next-line no-restricted-properties -- test-only switch
   if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, actual);
   expect(existsSync(file), `golden file ${name} is missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true);
   expect(actual).toBe(readFileSync(file, 'utf8'));

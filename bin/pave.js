@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The `pave` command. Runs the compiled CLI when `npm run build` produced dist/, otherwise the
+// TypeScript sources through tsx (installed by `npm ci`), so `npx pave` works in a fresh clone.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const compiled = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+if (existsSync(compiled)) {
+  await import(pathToFileURL(compiled).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(new URL('../src/cli/main.ts', import.meta.url).href);
+}
