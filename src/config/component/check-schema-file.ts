@@ -1,0 +1,64 @@
+/**
+ * `schemaFilePath` must name a file that exists. Choreo checks `fs.existsSync(path.join(root, value))`
+ * on its checkout; pave asks the {@link SourceTree}'s path list the same question. Like
+ * `path.join`, a leading `/` stays relative to the component root, and a directory counts as
+ * existing. A path that climbs out of the repository can never exist in it (and on Choreo's
+ * builder points outside the checkout), so it is an error of its own.
+ */
+import type { DocPath } from '../../lib/json-pointer.js';
+import { isWithin, joinRepoPath } from '../../lib/posix-path.js';
+import { displayPath, type Checker } from './checker.js';
+
+/** What a check may look at besides the file itself. */
+export interface FileContext {
+  /** Component root, relative to the repository root (`''` for the root). */
+  readonly root: string;
+  /** Every path of the repository, or `null` to skip existence checks. */
+  readonly paths: ReadonlySet<string> | null;
+}
+
+/**
+ * Check one schema file reference. `choreoRule` is false for `proxy.schemaFilePath`, which Choreo's
+ * validator never looks at: pave then only warns.
+ */
+export function checkSchemaFile(ck: Checker, path: DocPath, value: string, ctx: FileContext, choreoRule = true): void {
+  if (value === '' || ctx.paths === null) return;
+  const report = choreoRule ? ck.error : ck.warn;
+  const where = displayPath(path);
+  const resolved = joinRepoPath(ctx.root, value);
+  if (resolved === null) {
+    report(path, 'path-traversal', `${where} "${value}" points outside the repository`,
+      'schema files are read from the repository; give a path relative to the component directory that stays inside it');
+    return;
+  }
+  const kind = existence(ctx.paths, resolved);
+  if (kind === 'missing') {
+    const near = caseInsensitiveMatch(ctx.paths, resolved);
+    report(path, 'schema-file-missing', `${where}: no file at "${value}" (looked for ${resolved || '.'} in the repository)`,
+      near
+        ? `the repository has ${near}; paths are case-sensitive`
+        : `paths are relative to the component directory${ctx.root ? ` ${ctx.root}/` : ' (the repository root)'}; commit the file or fix the path`);
+    return;
+  }
+  if (kind === 'directory') {
+    ck.warn(path, 'schema-file-is-directory', `${where} "${value}" is a directory, not a file`, 'point at the OpenAPI, AsyncAPI, GraphQL or proto file itself');
+  }
+  if (!isWithin(ctx.root, resolved)) {
+    ck.warn(path, 'schema-file-outside-component', `${where} "${value}" is outside the component directory${ctx.root ? ` ${ctx.root}/` : ''}`,
+      'a Docker build context or buildpack only sees the component directory; move the file into it');
+  }
+}
+
+function existence(paths: ReadonlySet<string>, resolved: string): 'file' | 'directory' | 'missing' {
+  if (paths.has(resolved)) return 'file';
+  if (resolved === '') return 'directory';
+  const prefix = `${resolved}/`;
+  for (const p of paths) if (p.startsWith(prefix)) return 'directory';
+  return 'missing';
+}
+
+function caseInsensitiveMatch(paths: ReadonlySet<string>, resolved: string): string | undefined {
+  const lower = resolved.toLowerCase();
+  for (const p of paths) if (p.toLowerCase() === lower) return p;
+  return undefined;
+}

@@ -1,0 +1,151 @@
+/**
+ * pave's own top-level keys in component.yaml (`component`, `build`, `resources`, `deploy`):
+ * checked with `schemas/component-extensions.schema.json` plus the rules a schema cannot say
+ * (build context inside the component, unique resource names), and read into the descriptor's
+ * pave part with defaults. Choreo ignores these keys, so their errors are pave's own: they make
+ * the file unusable for pave but do not change Choreo's verdict.
+ */
+import {
+  COMPONENT_TYPES, type BuildSpec, type ComponentType, type ContainerResources, type DatabaseEngine, type DeployOverride,
+  type DeploySpec, type ResourceSpec,
+} from '../../domain/component.js';
+import type { Diagnostic } from '../../domain/diagnostic.js';
+import { isWithin, joinRepoPath } from '../../lib/posix-path.js';
+import { createSchemaValidator, type SchemaValidator } from '../schema/schema-validator.js';
+import type { YamlDocument } from '../yaml/parse-yaml.js';
+import { displayPath, type Checker } from './checker.js';
+import { COMPONENT_NAME_PATTERN, componentExtensionsSchema } from './component-extensions-schema.js';
+import { isPlainMap } from './yup-coercion.js';
+
+/** The top-level keys pave adds to component.yaml. */
+export const PAVE_EXTENSION_KEYS = ['component', 'build', 'resources', 'deploy'] as const;
+
+let validator: SchemaValidator | undefined;
+
+function extensionsValidator(): SchemaValidator {
+  // Compiled once per process: ajv compilation is the expensive part.
+  validator ??= createSchemaValidator(componentExtensionsSchema, {
+    severityFor: (e) => (e.keyword === 'additionalProperties' ? 'warning' : 'error'),
+  });
+  return validator;
+}
+
+/** Check pave's keys of a component.yaml whose value is `map`; `root` is the component directory. */
+export function checkPaveExtensions(ck: Checker, doc: YamlDocument, map: Record<string, unknown>, root: string): void {
+  if (!PAVE_EXTENSION_KEYS.some((k) => k in map)) return;
+  const subset: Record<string, unknown> = {};
+  for (const k of PAVE_EXTENSION_KEYS) if (k in map) subset[k] = map[k];
+  ck.addPave(extensionsValidator().validate(doc, subset).map(withHint));
+
+  const build = map.build;
+  if (isPlainMap(build) && typeof build.context === 'string' && build.context !== '') {
+    const context = build.context;
+    const resolved = joinRepoPath(root, context);
+    if (/^([/\\]|[a-zA-Z]:[/\\])/.test(context) || resolved === null || !isWithin(root, resolved)) {
+      ck.paveError(['build', 'context'], 'build-context-outside', `build.context "${context}" points outside the component directory${root ? ` ${root}/` : ''}`,
+        'give a path relative to the component directory that stays inside it, e.g. `.` or `app`');
+    }
+  }
+
+  const resources = map.resources;
+  if (Array.isArray(resources)) {
+    const seen = new Map<string, number>();
+    resources.forEach((r, i) => {
+      if (!isPlainMap(r) || typeof r.name !== 'string') return;
+      const first = seen.get(r.name);
+      if (first === undefined) seen.set(r.name, i);
+      else {
+        ck.paveError(['resources', i, 'name'], 'duplicate-resource-name', `resource name "${r.name}" is used twice (also ${displayPath(['resources', first])})`,
+          'each database of a component needs its own name');
+      }
+    });
+  }
+}
+
+const HINTS: readonly (readonly [RegExp, string])[] = [
+  [/^\/component\/name$/, 'lowercase letters, digits and `-`, starting with a letter, at most 63 characters, e.g. `reports-api`'],
+  [/^\/component\/type$/, `one of ${COMPONENT_TYPES.join(', ')}`],
+  [/^\/build$/, 'add `preset:` with a build preset of the platform repository, e.g. `preset: nodejs`'],
+  [/^\/build\/preset$/, 'a preset name from the platform repository\'s build-presets/, e.g. `nodejs`'],
+  [/^\/build\/context$/, 'a directory relative to the component, e.g. `.`'],
+  [/^\/resources(\/\d+)?$/, 'each resource is `{name, type, plan}`, e.g. `- {name: reports-db, type: postgresql, plan: small}`'],
+  [/^\/resources\/\d+\/name$/, 'lowercase letters, digits and `-`, starting with a letter, e.g. `reports-db`'],
+  [/^\/resources\/\d+\/type$/, 'postgresql, mysql or cache'],
+  [/^\/resources\/\d+\/plan$/, 'a plan name from the platform repository\'s databases/, e.g. `small`'],
+  [/\/replicas$/, 'a whole number of instances, e.g. `2`'],
+  [/\/cpu$/, 'millicores such as `250m`, or cores such as `0.5`'],
+  [/\/memory$/, 'a quantity such as `256Mi` or `1Gi`'],
+  [/\/schedule$/, 'five cron fields, e.g. `0 3 * * *`, or a macro such as `@daily`'],
+  [/\/vars(\/.*)?$/, 'variable names use letters, digits and `_`; values are text, numbers or booleans'],
+  [/^\/deploy\/env(\/[^/]*)?$/, 'keys are environment names from the platform repository, e.g. `production: {replicas: 3}`'],
+];
+
+function withHint(d: Diagnostic): Diagnostic {
+  if (d.hint) return d;
+  const hint = HINTS.find(([re]) => re.test(d.path))?.[1] ?? 'see the descriptions in schemas/component-extensions.schema.json';
+  return { ...d, hint };
+}
+
+/** pave's part of a descriptor, with defaults applied. */
+export interface PaveExtensions {
+  readonly name: string;
+  readonly type: ComponentType;
+  readonly build?: BuildSpec;
+  readonly resources: readonly ResourceSpec[];
+  readonly deploy: DeploySpec;
+}
+
+/**
+ * Read pave's keys from a file that passed {@link checkPaveExtensions}. `defaultName` is used when
+ * `component.name` is absent.
+ */
+export function readPaveExtensions(map: Record<string, unknown>, defaultName: string): PaveExtensions {
+  const component = isPlainMap(map.component) ? map.component : {};
+  const build = isPlainMap(map.build) ? map.build : undefined;
+  const deploy = isPlainMap(map.deploy) ? map.deploy : {};
+  const env: Record<string, DeployOverride> = {};
+  if (isPlainMap(deploy.env)) {
+    for (const [name, value] of Object.entries(deploy.env)) env[name] = readOverride(isPlainMap(value) ? value : {});
+  }
+  return {
+    name: typeof component.name === 'string' ? component.name : defaultName,
+    type: typeof component.type === 'string' ? (component.type as ComponentType) : 'service',
+    ...(build && typeof build.preset === 'string'
+      ? { build: { preset: build.preset, context: typeof build.context === 'string' ? normalizeContext(build.context) : '.' } }
+      : {}),
+    resources: Array.isArray(map.resources)
+      ? map.resources.filter(isPlainMap).map((r) => ({ name: String(r.name), type: String(r.type) as DatabaseEngine, plan: String(r.plan) }))
+      : [],
+    deploy: { ...readOverride(deploy), env },
+  };
+}
+
+function readOverride(map: Record<string, unknown>): DeployOverride {
+  const out: { replicas?: number; resources?: ContainerResources; schedule?: string; vars?: Record<string, string> } = {};
+  if (typeof map.replicas === 'number') out.replicas = map.replicas;
+  if (isPlainMap(map.resources)) {
+    const r = map.resources;
+    out.resources = {
+      ...(r.cpu !== undefined ? { cpu: String(r.cpu) } : {}),
+      ...(typeof r.memory === 'string' ? { memory: r.memory } : {}),
+    };
+  }
+  if (typeof map.schedule === 'string') out.schedule = map.schedule;
+  if (isPlainMap(map.vars)) out.vars = Object.fromEntries(Object.entries(map.vars).map(([k, v]) => [k, String(v)]));
+  return out;
+}
+
+function normalizeContext(context: string): string {
+  return joinRepoPath('', context) || '.';
+}
+
+/**
+ * The default component name: the directory's last segment, or the repository's name for a
+ * component at the repository root, turned into a valid name when it is not one.
+ */
+export function defaultComponentName(root: string, repoName: string): string {
+  const raw = root === '' ? repoName.slice(repoName.lastIndexOf('/') + 1) : root.slice(root.lastIndexOf('/') + 1);
+  if (new RegExp(COMPONENT_NAME_PATTERN).test(raw)) return raw;
+  const cleaned = raw.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').slice(0, 63).replace(/-+$/, '');
+  return cleaned || 'component';
+}
