@@ -40,7 +40,10 @@ export interface Environment {
   readonly gatewayHost: string;
   readonly databaseServers: Partial<Readonly<Record<DatabaseEngine, DatabaseServer>>>;
   readonly registry: { readonly url: string; readonly repositoryPrefix: string };
-  /** PEM of the cluster's sealing certificate (public), or a path in the platform repo. */
+  /**
+   * PEM of the cluster's sealing certificate (public). The YAML may give a path in the platform
+   * repository instead; the loader reads the file, so this is always PEM text.
+   */
   readonly sealingCertificate?: string;
 }
 
@@ -65,6 +68,11 @@ export interface Pipeline {
   readonly name: string;
   /** Environments in promotion order; the first receives merges. */
   readonly environments: readonly string[];
+  /**
+   * Exactly one gate per consecutive pair of {@link environments}, in order (`promotions[i]` leads
+   * from `environments[i]` to `environments[i + 1]`). A pair the YAML does not mention gets the
+   * default gate: manual, no approvals, no soak, no freeze.
+   */
   readonly promotions: readonly PromotionGate[];
 }
 
@@ -78,8 +86,9 @@ export interface Project {
   readonly name: string;
   readonly displayName: string;
   readonly owners: readonly string[];
-  /** `owner/name[/path]` globs (picomatch); a component belongs to the first project that matches. */
+  /** `owner/name[/path]` globs (picomatch); see `findProject` in config/platform for the matching rule. */
   readonly repos: readonly string[];
+  /** Always set: the loader fills in the platform's `defaults.pipeline`. */
   readonly pipeline: string;
   readonly quotas: ProjectQuotas;
   /** Plan ids `engine/plan` this project may use. */
@@ -98,8 +107,10 @@ export interface DatabasePlan {
 
 export interface BuildPreset {
   readonly name: string;
-  /** Image reference pinned by digest (`name@sha256:…`). */
+  /** Image the build runs in, pinned by digest (`name[:tag]@sha256:…`). */
   readonly baseImage: string;
+  /** Image the output runs on, pinned by digest; `baseImage` when absent. */
+  readonly runtimeImage?: string;
   readonly build: readonly string[];
   readonly test: readonly string[];
   readonly output: string;
@@ -134,9 +145,12 @@ export interface CatalogEntry {
   /** `v1`, `v2.1` … as used in `thirdparty:<name>/<version>`. */
   readonly version: string;
   readonly description: string;
-  /** Which visibility a consumer needs; Organization entries are open to every project. */
+  /** Projects whose components may connect; empty means every project. */
   readonly projects: readonly string[];
-  /** Connection keys → value per environment (or `*`), or a secret reference. */
+  /**
+   * Connection key → environment name (or `*` for every other environment) → a literal value or a
+   * secret reference. A single value in the YAML arrives here as `{ '*': value }`.
+   */
   readonly keys: Readonly<Record<string, Readonly<Record<string, string | SecretRef>>>>;
 }
 
