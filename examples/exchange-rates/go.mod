@@ -1,0 +1,3 @@
+module github.com/acme-bank/exchange-rates
+
+go 1.23

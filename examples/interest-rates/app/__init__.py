@@ -1,0 +1,1 @@
+"""interest-rates: reference interest rates for Acme Bank's lending and treasury services."""
