@@ -18,6 +18,13 @@ describe('parseYaml', () => {
     expect(res.doc.locate(['endpoints', 0, 'service', 'nope'])).toEqual({ line: 5, column: 7 });
   });
 
+  it('places empty (null) values at their key, or at their sequence', () => {
+    const res = parseYaml('n.yaml', 'a:\n  port:\n  x: 1\nlist:\n  -\n  - b\n');
+
+    expect(res.ok && res.doc.locate(['a', 'port'])).toEqual({ line: 2, column: 3 });
+    expect(res.ok && res.doc.locate(['list', 0])).toEqual({ line: 5, column: 3 });
+  });
+
   it('indexes flow collections', () => {
     const res = parseYaml('f.yaml', 'a: {b: [1, 2, {c: x}]}\n');
 

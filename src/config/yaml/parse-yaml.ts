@@ -149,7 +149,10 @@ function indexPositions(events: readonly Event[], source: string): Map<string, S
     const top = stack[stack.length - 1];
     const key = top && top.kind === 'map' ? top.keyOffset : -1;
     const pointer = toPointer(path);
-    if (!spots.has(pointer)) spots.set(pointer, { value: offset, key });
+    // An empty value (`port:` with nothing after it) has no offset of its own: point at its key,
+    // or, in a sequence (`- `), at the sequence.
+    const at = offset >= 0 ? offset : key >= 0 ? key : (top?.path && spots.get(toPointer(top.path))?.value) ?? 0;
+    if (!spots.has(pointer)) spots.set(pointer, { value: at, key });
   }
   function advance(): void {
     const top = stack[stack.length - 1];
