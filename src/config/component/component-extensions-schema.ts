@@ -11,8 +11,10 @@ import { COMPONENT_TYPES, DATABASE_ENGINES } from '../../domain/component.js';
 /** Component and resource names: DNS-label-like, 1–63 characters. */
 export const COMPONENT_NAME_PATTERN = '^[a-z][a-z0-9-]{0,62}$';
 const PLAN_PATTERN = '^[a-z0-9][a-z0-9-]{0,62}$';
-const ENVIRONMENT_PATTERN = '^[a-z][a-z0-9-]{0,62}$';
-const ENV_VAR_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+/** Environment names in `deploy.env` (checked in code too, for messages that name the key). */
+export const ENVIRONMENT_PATTERN = '^[a-z][a-z0-9-]{0,62}$';
+/** Variable names in `vars`. */
+export const ENV_VAR_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 const CPU_PATTERN = '^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$';
 const MEMORY_PATTERN = '^[1-9][0-9]*(Ki|Mi|Gi|Ti|k|M|G|T)?$';
 const SCHEDULE_PATTERN = '^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|\\S+(\\s+\\S+){4})$';

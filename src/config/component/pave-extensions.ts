@@ -14,7 +14,7 @@ import { isWithin, joinRepoPath } from '../../lib/posix-path.js';
 import { createSchemaValidator, type SchemaValidator } from '../schema/schema-validator.js';
 import type { YamlDocument } from '../yaml/parse-yaml.js';
 import { displayPath, type Checker } from './checker.js';
-import { COMPONENT_NAME_PATTERN, componentExtensionsSchema } from './component-extensions-schema.js';
+import { COMPONENT_NAME_PATTERN, componentExtensionsSchema, ENV_VAR_PATTERN, ENVIRONMENT_PATTERN } from './component-extensions-schema.js';
 import { isPlainMap } from './yup-coercion.js';
 
 /** The top-level keys pave adds to component.yaml. */
@@ -35,7 +35,8 @@ export function checkPaveExtensions(ck: Checker, doc: YamlDocument, map: Record<
   if (!PAVE_EXTENSION_KEYS.some((k) => k in map)) return;
   const subset: Record<string, unknown> = {};
   for (const k of PAVE_EXTENSION_KEYS) if (k in map) subset[k] = map[k];
-  ck.addPave(extensionsValidator().validate(doc, subset).map(withHint));
+  ck.addPave(extensionsValidator().validate(doc, subset).filter((d) => !isPropertyNameError(d)).map(withHint));
+  checkPropertyNames(ck, map.deploy);
 
   const build = map.build;
   if (isPlainMap(build) && typeof build.context === 'string' && build.context !== '') {
@@ -61,6 +62,39 @@ export function checkPaveExtensions(ck: Checker, doc: YamlDocument, map: Record<
     });
   }
 }
+
+// ajv reports a bad map key (propertyNames) at the map, twice, without naming the key: pave
+// reports those keys itself, at the key.
+const NAMED_MAPS = /^\/deploy(\/env\/[^/]+)?\/vars$|^\/deploy\/env$/;
+
+function isPropertyNameError(d: Diagnostic): boolean {
+  return d.code === 'schema-propertyNames' || (d.code === 'schema-pattern' && NAMED_MAPS.test(d.path));
+}
+
+function checkPropertyNames(ck: Checker, deploy: unknown): void {
+  if (!isPlainMap(deploy)) return;
+  const vars = (path: (string | number)[], value: unknown): void => {
+    if (!isPlainMap(value)) return;
+    for (const name of Object.keys(value)) {
+      if (!ENV_VAR_NAME.test(name)) {
+        ck.paveError([...path, name], 'var-name', `variable name "${name}" in ${displayPath(path)} is not a valid environment variable name`,
+          `use letters, digits and \`_\`, not starting with a digit, e.g. \`${name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=[0-9])/, '_')}\``, 'key');
+      }
+    }
+  };
+  vars(['deploy', 'vars'], deploy.vars);
+  if (!isPlainMap(deploy.env)) return;
+  for (const [name, value] of Object.entries(deploy.env)) {
+    if (!ENVIRONMENT_NAME.test(name)) {
+      ck.paveError(['deploy', 'env', name], 'environment-name', `"${name}" in deploy.env is not a valid environment name`,
+        `environment names are lowercase letters, digits and \`-\`, as in the platform repository, e.g. \`${name.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}\``, 'key');
+    }
+    if (isPlainMap(value)) vars(['deploy', 'env', name, 'vars'], value.vars);
+  }
+}
+
+const ENV_VAR_NAME = new RegExp(ENV_VAR_PATTERN);
+const ENVIRONMENT_NAME = new RegExp(ENVIRONMENT_PATTERN);
 
 const HINTS: readonly (readonly [RegExp, string])[] = [
   [/^\/component\/name$/, 'lowercase letters, digits and `-`, starting with a letter, at most 63 characters, e.g. `reports-api`'],

@@ -56,7 +56,7 @@ export function validateComponentYaml(doc: YamlDocument, ctx: FileContext): Comp
   }
   const cast = castNumber(raw);
   if (cast.kind !== 'ok' || cast.value !== version) {
-    ck.error(['schemaVersion'], 'schema-version', `schemaVersion ${show(raw)} must be a number`, `write \`schemaVersion: ${versionText(version)}\``);
+    ck.error(['schemaVersion'], 'schema-version', `schemaVersion ${show(raw)} must be a number`, 'write `schemaVersion: 1.2` (the latest), without quotes or list brackets');
     return { result: ck.result(), schemaVersion };
   }
 
