@@ -163,7 +163,9 @@ function networkRules(endpoints: readonly DesiredEndpoint[], databases: readonly
     if (c.kind === 'service') {
       egress.push({ peer: c.visibility === 'Project' ? `component:${c.target.split('/').slice(0, 2).join('/')}` : c.visibility === 'Public' ? 'gateway:public' : 'gateway:internal' });
     } else if (c.kind === 'database') {
-      egress.push({ peer: `database:${c.target}` });
+      // Own databases are covered above (by engine and port); a database shared by another
+      // component of the project is reached on the same servers, named for the record.
+      if (!databases.some((db) => c.target.endsWith(`/${db.name}`) && c.target.startsWith(`${project}/`))) egress.push({ peer: `database:${c.target}` });
     } else {
       egress.push({ peer: `external:${c.target}` });
     }
