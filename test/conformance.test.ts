@@ -1,7 +1,8 @@
 /**
  * Conformance with Choreo's official validator (choreo-source-config-validator, yup schemas at
  * ca8a967): every file of `../shared/conformance/component-yaml/` is placed at
- * `svc/.choreo/<real name>` with every schema file it names present, validated alone, and must get
+ * `svc/.choreo/<real name>` (the real name is the last segment of its `# source:` header) with every
+ * schema file it names present, validated alone, and must get
  * the verdict of `component-yaml.expected.tsv` — and the "OUTDATED SOURCE CONFIG" notice exactly
  * when Choreo printed one for a file it accepted.
  */
@@ -56,16 +57,30 @@ function schemaFilePaths(text: string): string[] {
   return found;
 }
 
+/**
+ * The component sits at `svc/`. Only when a schema path climbs above the repository from there
+ * (`../../specs/api.yaml`) is `svc` nested deeper, so that the file can be present as it was in the
+ * official run.
+ */
+function rootFor(schemaPaths: readonly string[]): string {
+  let root = 'svc';
+  while (schemaPaths.some((p) => joinRepoPath(root, p) === null)) root = `up/${root}`;
+  return root;
+}
+
 function treeFor(sample: string): { tree: SourceTree; path: string } {
   const bytes = readFileSync(resolve(samples, sample));
   const text = bytes.toString('utf8');
   const source = /^# source: (.+)$/m.exec(text)?.[1]?.trim() ?? '';
   const realName = source.slice(source.lastIndexOf('/') + 1);
-  const path = `svc/.choreo/${realName}`;
+  const schemaPaths = schemaFilePaths(text);
+  const root = rootFor(schemaPaths);
+  const path = `${root}/.choreo/${realName}`;
   const paths = new Set([path]);
-  for (const p of schemaFilePaths(text)) {
-    const resolved = joinRepoPath('svc', p);
-    if (resolved) paths.add(resolved);
+  for (const p of schemaPaths) {
+    const resolved = joinRepoPath(root, p);
+    // `dir/` names a directory: give it a file so that the directory exists.
+    if (resolved !== null) paths.add(p.endsWith('/') ? `${resolved}/schema` : resolved);
   }
   return { tree: { paths, files: new Map([[path, new Uint8Array(bytes)]]) }, path };
 }

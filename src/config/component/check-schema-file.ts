@@ -31,7 +31,9 @@ export function checkSchemaFile(ck: Checker, path: DocPath, value: string, ctx: 
       'schema files are read from the repository; give a path relative to the component directory that stays inside it');
     return;
   }
-  const kind = existence(ctx.paths, resolved);
+  // `path.join` keeps a trailing slash, and `existsSync('x.yaml/')` is false for a file.
+  const found = existence(ctx.paths, resolved);
+  const kind = found === 'file' && value.endsWith('/') ? 'missing' : found;
   if (kind === 'missing') {
     const near = caseInsensitiveMatch(ctx.paths, resolved);
     report(path, 'schema-file-missing', `${where}: no file at "${value}" (looked for ${resolved || '.'} in the repository)`,

@@ -266,3 +266,15 @@ describe('component.yaml: unknown keys and proxy', () => {
     expect(spots(report, 'warning')).toEqual(['3:9 proxy-type', '4:19 schema-file-missing']);
   });
 });
+
+describe('component.yaml: schema file paths as fs.existsSync sees them', () => {
+  it('requires a directory when the path ends with a slash, and normalizes `.` and `..` first', () => {
+    const text = (p: string) => endpoint(`    schemaFilePath: "${p}"\n`);
+    const paths = ['svc/api/openapi.yaml'];
+
+    expect(spots(validateText(text('api/openapi.yaml/'), { paths }))).toEqual(['7:21 schema-file-missing']);
+    expect(validateText(text('api/openapi.yaml/.'), { paths }).errors).toEqual([]);
+    expect(validateText(text('api/'), { paths }).warnings.map((d) => d.code)).toEqual(['schema-file-is-directory']);
+    expect(validateText(text('nowhere/../api/openapi.yaml'), { paths }).errors).toEqual([]);
+  });
+});
