@@ -10,6 +10,7 @@ import { displayPath, type Checker } from './checker.js';
 import { readBoolean, readList, readMap, readString, warnUnknownKeys } from './read-field.js';
 import { castString, isPlainMap } from './yup-coercion.js';
 
+/** `configurations.env[].name`: Choreo's pattern. */
 export const ENV_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const FORM_TYPES: readonly string[] = ['string', 'number', 'boolean', 'secret'];
 const FILE_TYPES: readonly string[] = ['yaml', 'json', 'toml'];

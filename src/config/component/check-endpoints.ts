@@ -11,7 +11,9 @@ import { checkSchemaFile, type FileContext } from './check-schema-file.js';
 import { readList, readMap, readNumber, readString, warnUnknownKeys } from './read-field.js';
 import { show } from './yup-coercion.js';
 
+/** Endpoint names in component.yaml: Choreo's pattern (at most 50 characters is checked apart). */
 export const ENDPOINT_NAME_PATTERN = /^[a-z][a-z0-9_-]*$/;
+/** `service.basePath` and legacy `context`: Choreo's pattern. */
 export const BASE_PATH_PATTERN = /^\/[a-zA-Z0-9/\-_]*$/;
 const PROJECT_ONLY_TYPES: readonly string[] = ['GRPC', 'TCP', 'UDP'];
 const ENDPOINT_KEYS = ['name', 'displayName', 'service', 'type', 'networkVisibilities', 'schemaFilePath'];
@@ -38,7 +40,9 @@ function checkEndpoint(ck: Checker, path: DocPath, raw: unknown, ctx: FileContex
   warnUnknownKeys(ck, path, ep, ENDPOINT_KEYS, {
     networkVisibility: {
       message: `${displayPath([...path, 'networkVisibility'])} (singular) is ignored in component.yaml`,
-      hint: 'write the list form instead: `networkVisibilities: [Public]`',
+      hint: ep.networkVisibilities === undefined && typeof ep.networkVisibility === 'string'
+        ? `write the list form instead: \`networkVisibilities: [${ep.networkVisibility}]\` (without it the endpoint is Public)`
+        : 'delete it; `networkVisibilities` (the list) is the key Choreo reads',
     },
     context: { message: `${displayPath([...path, 'context'])} is ignored in component.yaml`, hint: 'the API context is `service.basePath` here' },
     port: { message: `${displayPath([...path, 'port'])} is ignored in component.yaml`, hint: 'the port is `service.port` here' },

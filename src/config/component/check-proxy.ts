@@ -8,6 +8,7 @@ import { checkSchemaFile, type FileContext } from './check-schema-file.js';
 import { warnUnknownKeys } from './read-field.js';
 import { castString, isPlainMap } from './yup-coercion.js';
 
+/** API types a proxy may declare (REST: OpenAPI, WS: AsyncAPI, GraphQL: SDL). */
 export const PROXY_TYPES: readonly string[] = ['REST', 'WS', 'GraphQL'];
 const PROXY_VISIBILITIES: readonly string[] = ['Public', 'Organization'];
 

@@ -113,6 +113,8 @@ function readLegacyEndpoint(ep: Record<string, unknown>): Endpoint {
   };
 }
 
+// Only files without errors are normalized, so every reference parses; the fallbacks below only
+// keep the types total.
 function readConnectionReference(ref: Record<string, unknown>): Connection {
   const resourceRef = text(ref.resourceRef) ?? '';
   const parsed = parseResourceRef(resourceRef);

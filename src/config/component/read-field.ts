@@ -13,8 +13,6 @@ export interface FieldOptions {
   readonly required?: boolean;
   /** How to fix a missing required value. */
   readonly requiredHint?: string;
-  /** `null` is allowed (Choreo's `connectionRef`, `configGroupRef`, `configForm`). */
-  readonly nullable?: boolean;
 }
 
 const NULL_HINT = 'give it a value or delete the line: a key with nothing after the colon is null, which Choreo rejects';
@@ -26,8 +24,8 @@ function missing(ck: Checker, path: DocPath, opts: FieldOptions): undefined {
   return undefined;
 }
 
-function nulled(ck: Checker, path: DocPath, opts: FieldOptions): undefined {
-  if (!opts.nullable) ck.error(path, 'null-value', `${displayPath(path)} is empty (null)`, NULL_HINT);
+function nulled(ck: Checker, path: DocPath): undefined {
+  ck.error(path, 'null-value', `${displayPath(path)} is empty (null)`, NULL_HINT);
   return undefined;
 }
 
@@ -38,7 +36,7 @@ export function readString(ck: Checker, path: DocPath, raw: unknown, opts: Field
     case 'absent':
       return missing(ck, path, opts);
     case 'null':
-      return nulled(ck, path, opts);
+      return nulled(ck, path);
     case 'wrong-type':
       ck.error(path, 'type', `${displayPath(path)} must be text, not ${describeType(raw)}`,
         'write a single value; quote it if it contains `:` or starts with `[` or `{`');
@@ -59,7 +57,7 @@ export function readNumber(ck: Checker, path: DocPath, raw: unknown, opts: Field
     case 'absent':
       return missing(ck, path, opts);
     case 'null':
-      return nulled(ck, path, opts);
+      return nulled(ck, path);
     case 'wrong-type':
       ck.error(path, 'type', `${displayPath(path)} must be a number, not ${describeType(raw)} ${show(raw)}`,
         'write digits only, without quotes, e.g. `8080`');
@@ -80,7 +78,7 @@ export function readBoolean(ck: Checker, path: DocPath, raw: unknown, opts: Fiel
     case 'absent':
       return missing(ck, path, opts);
     case 'null':
-      return nulled(ck, path, opts);
+      return nulled(ck, path);
     case 'wrong-type':
       ck.error(path, 'type', `${displayPath(path)} must be true or false, not ${show(raw)}`, 'write `true` or `false` without quotes');
       return undefined;
@@ -96,7 +94,7 @@ export function readBoolean(ck: Checker, path: DocPath, raw: unknown, opts: Fiel
 /** A map field. */
 export function readMap(ck: Checker, path: DocPath, raw: unknown, opts: FieldOptions = {}): Record<string, unknown> | undefined {
   if (raw === undefined) return missing(ck, path, opts);
-  if (raw === null) return nulled(ck, path, opts);
+  if (raw === null) return nulled(ck, path);
   if (!isPlainMap(raw)) {
     ck.error(path, 'type', `${displayPath(path)} must be a map of \`key: value\` entries, not ${describeType(raw)}`,
       'indent the entries under the key, one `key: value` per line');
@@ -109,7 +107,6 @@ export function readMap(ck: Checker, path: DocPath, raw: unknown, opts: FieldOpt
 export function readList(ck: Checker, path: DocPath, raw: unknown, opts: FieldOptions = {}): unknown[] | undefined {
   if (raw === undefined) return missing(ck, path, opts);
   if (raw === null) {
-    if (opts.nullable) return undefined;
     ck.error(path, 'null-value', `${displayPath(path)} is empty (null)`,
       'write `[]` for an empty list, add `- ` entries under it, or delete the key');
     return undefined;

@@ -278,3 +278,14 @@ describe('component.yaml: schema file paths as fs.existsSync sees them', () => {
     expect(validateText(text('nowhere/../api/openapi.yaml'), { paths }).errors).toEqual([]);
   });
 });
+
+describe('component.yaml: legacy keys inside a 1.x endpoint', () => {
+  it('explains that the singular networkVisibility has no effect, with the list to write', () => {
+    const report = validateText(endpoint('    networkVisibility: Organization\n'));
+
+    expect(report.errors).toEqual([]);
+    expect(report.warnings.map((d) => [d.line, d.column, d.code, d.hint])).toEqual([
+      [7, 5, 'ignored-key', 'write the list form instead: `networkVisibilities: [Organization]` (without it the endpoint is Public)'],
+    ]);
+  });
+});

@@ -16,9 +16,12 @@ import { castNumber, castString, isPlainMap, show } from './yup-coercion.js';
 
 /** The schema versions Choreo's validator accepts. */
 export type SchemaVersion = 1 | 1.1 | 1.2;
+/** The versions Choreo's validator dispatches on, as `Number(schemaVersion)` gives them. */
 export const SUPPORTED_SCHEMA_VERSIONS: readonly SchemaVersion[] = [1, 1.1, 1.2];
+/** Below this, Choreo prints "OUTDATED SOURCE CONFIG". */
 export const LATEST_SCHEMA_VERSION: SchemaVersion = 1.2;
 
+/** What validating a component.yaml found. */
 export interface ComponentYamlCheck {
   readonly result: CheckResult;
   /** `1.0`, `1.1`, `1.2`, the value as written when unsupported, or null when absent. */
@@ -60,16 +63,12 @@ export function validateComponentYaml(doc: YamlDocument, ctx: FileContext): Comp
     return { result: ck.result(), schemaVersion };
   }
 
-  const ignoredIn10 = {
-    message: '', hint: 'set `schemaVersion: 1.2`: Choreo reads configurations from schemaVersion 1.1 on',
-  };
+  const ignoredIn10 = (key: string) => ({
+    message: `${key} is ignored with schemaVersion 1.0`,
+    hint: 'set `schemaVersion: 1.2`: Choreo reads configurations from schemaVersion 1.1 on',
+  });
   warnUnknownKeys(ck, [], map, [...CHOREO_KEYS.filter((k) => version !== 1 || !k.startsWith('configuration')), ...PAVE_EXTENSION_KEYS],
-    version === 1
-      ? {
-        configurations: { ...ignoredIn10, message: 'configurations is ignored with schemaVersion 1.0' },
-        configuration: { ...ignoredIn10, message: 'configuration is ignored with schemaVersion 1.0' },
-      }
-      : {});
+    version === 1 ? { configurations: ignoredIn10('configurations'), configuration: ignoredIn10('configuration') } : {});
 
   checkEndpoints(ck, ['endpoints'], map.endpoints, ctx);
   checkDependencies(ck, ['dependencies'], map.dependencies, version);

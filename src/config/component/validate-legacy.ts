@@ -12,8 +12,10 @@ import { checkLegacyEndpoints } from './check-legacy-endpoints.js';
 import type { FileContext } from './check-schema-file.js';
 import { readMap, readRoot, readString, warnUnknownKeys } from './read-field.js';
 
+/** The only component-config.yaml `apiVersion` Choreo's validator accepts. */
 export const COMPONENT_CONFIG_API_VERSION = 'core.choreo.dev/v1beta1';
 
+/** What validating a legacy file found. */
 export interface LegacyCheck {
   readonly result: CheckResult;
   /** `version` of endpoints.yaml, `apiVersion` of component-config.yaml. */
