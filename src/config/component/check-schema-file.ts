@@ -54,13 +54,34 @@ export function checkSchemaFile(ck: Checker, path: DocPath, value: string, ctx: 
 function existence(paths: ReadonlySet<string>, resolved: string): 'file' | 'directory' | 'missing' {
   if (paths.has(resolved)) return 'file';
   if (resolved === '') return 'directory';
-  const prefix = `${resolved}/`;
-  for (const p of paths) if (p.startsWith(prefix)) return 'directory';
-  return 'missing';
+  return indexOf(paths).directories.has(resolved) ? 'directory' : 'missing';
 }
 
 function caseInsensitiveMatch(paths: ReadonlySet<string>, resolved: string): string | undefined {
-  const lower = resolved.toLowerCase();
-  for (const p of paths) if (p.toLowerCase() === lower) return p;
-  return undefined;
+  return indexOf(paths).byLowerCase.get(resolved.toLowerCase());
+}
+
+interface PathIndex {
+  readonly directories: ReadonlySet<string>;
+  readonly byLowerCase: ReadonlyMap<string, string>;
+}
+
+// Built once per tree, on the first missing file: a descriptor may name thousands of schema files
+// and a repository hold a hundred thousand paths.
+const indexes = new WeakMap<ReadonlySet<string>, PathIndex>();
+
+function indexOf(paths: ReadonlySet<string>): PathIndex {
+  let index = indexes.get(paths);
+  if (!index) {
+    const directories = new Set<string>();
+    const byLowerCase = new Map<string, string>();
+    for (const p of paths) {
+      const lower = p.toLowerCase();
+      if (!byLowerCase.has(lower)) byLowerCase.set(lower, p);
+      for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) directories.add(p.slice(0, i));
+    }
+    index = { directories, byLowerCase };
+    indexes.set(paths, index);
+  }
+  return index;
 }

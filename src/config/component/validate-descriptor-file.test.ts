@@ -83,6 +83,18 @@ describe('validateDescriptorFile: hostile and broken input', () => {
     expect(spots(validateDescriptorFile(tree, 'nope/.choreo/component.yaml'))).toEqual(['1:1 file-not-read']);
   });
 
+  it('stays fast when thousands of schema files are missing in a large repository', () => {
+    const endpoints = Array.from({ length: 5000 }, (_, i) => `  - {name: e${i}, service: {port: 8080}, type: REST, schemaFilePath: s${i}.yaml}`).join('\n');
+    const tree = descriptorTree({ 'svc/.choreo/component.yaml': `schemaVersion: 1.2\nendpoints:\n${endpoints}\n` },
+      Array.from({ length: 50_000 }, (_, i) => `src/dir${i % 100}/f${i}.ts`));
+
+    const started = performance.now();
+    const report = validateDescriptorFile(tree, 'svc/.choreo/component.yaml');
+
+    expect(report.errors).toHaveLength(101);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
   it('caps the number of diagnostics', () => {
     const endpoints = Array.from({ length: 300 }, (_, i) => `  - {name: E${i}, service: {port: 80}, type: rest}`).join('\n');
 
