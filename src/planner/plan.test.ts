@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { aConnection, aDescriptor, aPlatform, byRepo, located } from '../../test/helpers/builders.js';
+import { aConnection, aDescriptor, aPlatform, byRepo, located, stateAfter } from '../../test/helpers/builders.js';
 import type { Policy } from '../domain/platform.js';
 import type { EnvironmentPlan } from '../domain/plan.js';
-import { plan, stateKey, type PlanInput } from './plan.js';
+import { plan, type PlanInput } from './plan.js';
 
 const rates = located('acme/exchange-rates', aDescriptor('exchange-rates', {
   endpoints: [{ name: 'rates-api', port: 8080, basePath: '/rates', type: 'REST', visibilities: ['Organization', 'Project'] }],
@@ -92,8 +92,7 @@ describe('plan', () => {
 
   it('reports no changes when the state repository already holds the desired state', () => {
     const first = plan(input());
-    const current = new Map(first.components.flatMap((c) => c.environments.flatMap((e) =>
-      e.status === 'invalid' ? [] : [[stateKey(e.environment, e.desired.project, e.desired.component), e.desired] as const])));
+    const current = stateAfter(first);
 
     const second = plan(input({ current }));
 
@@ -103,8 +102,7 @@ describe('plan', () => {
 
   it('updates what changed and retains a database that is no longer declared', () => {
     const first = plan(input());
-    const current = new Map(first.components.flatMap((c) => c.environments.flatMap((e) =>
-      e.status === 'invalid' ? [] : [[stateKey(e.environment, e.desired.project, e.desired.component), e.desired] as const])));
+    const current = stateAfter(first);
     const changed = located('acme/lending-backend', { ...loans.descriptor, resources: [], connections: loans.descriptor.connections.filter((c) => c.ref.kind !== 'database'), deploy: { replicas: 2, env: {} } });
 
     const p = plan(input({ current, known: [rates, internalOnly, changed] }));

@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { aConnection, aDescriptor, aPlatform, byRepo, located } from '../../test/helpers/builders.js';
+import { aConnection, aDescriptor, aPlatform, byRepo, located, stateAfter } from '../../test/helpers/builders.js';
 import type { Policy } from '../domain/platform.js';
-import { plan, stateKey } from '../planner/plan.js';
+import { plan } from '../planner/plan.js';
 import { renderPlanMarkdown } from './plan-markdown.js';
 
 const golden = (name: string) => fileURLToPath(new URL(`../../test/golden/${name}`, import.meta.url));
@@ -44,8 +44,7 @@ describe('renderPlanMarkdown', () => {
   it('renders updates, retained databases and failures first (golden)', () => {
     const platform = aPlatform({ policies: [prodReplicas] });
     const first = plan({ platform, known: [rates, loans], current: new Map(), projectOf: byRepo(platform) });
-    const current = new Map(first.components.flatMap((c) => c.environments.flatMap((e) =>
-      e.status === 'invalid' ? [] : [[stateKey(e.environment, e.desired.project, e.desired.component), e.desired] as const])));
+    const current = stateAfter(first);
     const changed = located('acme/lending-backend', { ...loans.descriptor, resources: [], connections: [
       aConnection('broken | <b>', 'service:/utility/nowhere/v1', { kind: 'service', project: 'utility', component: 'nowhere', version: 'v1' }),
     ], deploy: { replicas: 2, env: {} } });

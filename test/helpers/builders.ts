@@ -1,6 +1,8 @@
 /** Builders for planner tests: a small valid platform and components, overridable per test. */
 import type { ComponentDescriptor, Connection, LocatedComponent } from '../../src/domain/component.js';
 import type { Environment, PlatformConfig, Policy, Project } from '../../src/domain/platform.js';
+import type { Plan } from '../../src/domain/plan.js';
+import { stateKey, type StateSnapshot } from '../../src/planner/plan.js';
 
 export function anEnvironment(name: string, over: Partial<Environment> = {}): Environment {
   return {
@@ -87,4 +89,10 @@ export function located(repo: string, descriptor: ComponentDescriptor): LocatedC
 /** A project resolver over exact repo names (the real one uses globs). */
 export function byRepo(platform: PlatformConfig) {
   return (repo: string) => [...platform.projects.values()].find((p) => p.repos.includes(repo));
+}
+
+/** The state a successful apply of `p` would record: every valid desired state, keyed as the planner reads it. */
+export function stateAfter(p: Plan): StateSnapshot {
+  return new Map(p.components.flatMap((c) => c.environments.flatMap((e) =>
+    e.status === 'invalid' ? [] : [[stateKey(e.environment, e.desired.project, e.desired.component), e.desired] as const])));
 }
