@@ -161,8 +161,11 @@ describe('bin/pave.js', () => {
 
     const ok = await exec(process.execPath, ['bin/pave.js', 'validate', 'examples/interest-rates']);
     const bad = await exec(process.execPath, ['bin/pave.js', 'validate']).catch((e: { code: number; stderr: string }) => e);
+    // What `npx pave` runs: the link `npm ci` makes (the prepare script), not a package from the registry.
+    const linked = await exec('node_modules/.bin/pave', ['catalog', '--platform', 'platform-repo-example', 'examples/interest-rates']);
 
     expect(ok.stdout).toContain('1 file: 1 valid');
     expect((bad as { code: number }).code).toBe(2);
+    expect(linked.stdout).toContain('resourceRef: service:/utility/interest-rates/v1/interest-api/ORGANIZATION');
   });
 });

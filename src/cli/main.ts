@@ -53,6 +53,7 @@ export async function runCli(argv: readonly string[], io: Output = processOutput
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href || process.argv[1]?.endsWith('/bin/pave.js')) {
+// `tsx src/cli/main.ts …` (npm run pave); bin/pave.js imports this module and calls runCli itself.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   process.exitCode = await runCli(process.argv.slice(2));
 }
