@@ -46,6 +46,23 @@ export default tseslint.config(
       'planner/ and render/ work on validated models only: no parsing, no I/O.'),
   },
   {
+    // SDKs stay in the folder that adapts them.
+    files: ['src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'src/adapters/github/**', 'src/main/**'],
+    rules: restrict(['@octokit/rest', '@octokit/auth-app', '@octokit/plugin-*', '@octokit/core', '@octokit/request*'],
+      'GitHub API clients live in src/adapters/github (webhook verification may use @octokit/webhooks in src/webhooks).'),
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'src/queue/**', 'src/adapters/redis/**', 'src/main/**'],
+    rules: restrict(['bullmq', 'ioredis'], 'Queues and Redis are reached through src/queue and src/adapters/redis.'),
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'src/webhooks/**', 'src/web/**', 'src/main/**'],
+    rules: restrict(['hono', 'hono/*', '@hono/*'], 'HTTP lives in src/webhooks and src/web.'),
+  },
+  {
     files: ['src/adapters/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: restrict(['**/cli/**', '**/main/**', '**/planner/**', '**/render/**'],

@@ -1,0 +1,133 @@
+/**
+ * The service's configuration, read from environment variables once at startup and validated
+ * with clear messages. Nothing else reads `process.env`: callers pass the variables in.
+ *
+ * Two modes:
+ * - **GitHub**: `GITHUB_APP_ID` + `GITHUB_PRIVATE_KEY`/`GITHUB_PRIVATE_KEY_PATH` (a GitHub App), or
+ *   `GITHUB_TOKEN` (one organization). `WEBHOOK_SECRET` is then required.
+ * - **Embedded** (no GitHub credentials): component repositories are read from a local directory
+ *   (`LOCAL_REPOS_DIR`, default `examples/`), reports go to run pages and the log, and a webhook
+ *   secret is generated when none is given.
+ */
+import { z } from 'zod';
+
+export type Role = 'all' | 'web' | 'worker';
+
+export type GitHubAuth =
+  | { readonly kind: 'app'; readonly appId: number; readonly privateKey: string }
+  | { readonly kind: 'token'; readonly token: string }
+  | { readonly kind: 'none' };
+
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly redisUrl: string;
+  readonly webhookSecret: string;
+  /** True when the secret was generated because none was configured (embedded default only). */
+  readonly webhookSecretGenerated: boolean;
+  readonly github: GitHubAuth;
+  readonly githubApiUrl: string;
+  /** `owner/name` of the platform repository, or a local directory. */
+  readonly platformRepo: { readonly kind: 'github'; readonly repo: string } | { readonly kind: 'local'; readonly dir: string };
+  /** Local path or git URL of the state repository. */
+  readonly stateRepo: string;
+  readonly publicUrl: string;
+  readonly role: Role;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Embedded default: where `owner/name` repositories are found as `<dir>/<name>`. */
+  readonly localReposDir: string;
+  /** Worker concurrency per queue. */
+  readonly concurrency: number;
+}
+
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+  WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  GITHUB_APP_ID: z.coerce.number().int().positive().optional(),
+  GITHUB_PRIVATE_KEY: z.string().optional(),
+  GITHUB_PRIVATE_KEY_PATH: z.string().optional(),
+  GITHUB_TOKEN: z.string().min(1).optional(),
+  GITHUB_API_URL: z.string().url().default('https://api.github.com'),
+  PLATFORM_REPO: z.string().default('platform-repo-example'),
+  STATE_REPO: z.string().default('.pave-state/state.git'),
+  PUBLIC_URL: z.string().url().optional(),
+  PAVE_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOCAL_REPOS_DIR: z.string().default('examples'),
+  PAVE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+});
+
+/**
+ * Build the configuration. `readFile` reads `GITHUB_PRIVATE_KEY_PATH`; `randomSecret` makes the
+ * embedded default's webhook secret. Throws {@link ConfigurationError} listing every problem.
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  io: { readFile: (path: string) => string; randomSecret: () => string },
+): AppConfig {
+  const parsed = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
+  if (!parsed.success) {
+    throw new ConfigurationError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  let github: GitHubAuth = { kind: 'none' };
+  if (e.GITHUB_APP_ID !== undefined || e.GITHUB_PRIVATE_KEY || e.GITHUB_PRIVATE_KEY_PATH) {
+    let key = e.GITHUB_PRIVATE_KEY?.replace(/\\n/g, '\n');
+    if (!key && e.GITHUB_PRIVATE_KEY_PATH) {
+      try {
+        key = io.readFile(e.GITHUB_PRIVATE_KEY_PATH);
+      } catch (err) {
+        problems.push(`GITHUB_PRIVATE_KEY_PATH: cannot read ${e.GITHUB_PRIVATE_KEY_PATH} (${err instanceof Error ? err.message : String(err)})`);
+      }
+    }
+    if (e.GITHUB_APP_ID === undefined) problems.push('GITHUB_APP_ID: required with a GitHub App private key');
+    else if (!key) problems.push('GITHUB_PRIVATE_KEY or GITHUB_PRIVATE_KEY_PATH: required with GITHUB_APP_ID');
+    else if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key)) problems.push('GITHUB_PRIVATE_KEY: not a PEM private key (expected "-----BEGIN RSA PRIVATE KEY-----")');
+    else github = { kind: 'app', appId: e.GITHUB_APP_ID, privateKey: key };
+  } else if (e.GITHUB_TOKEN) {
+    github = { kind: 'token', token: e.GITHUB_TOKEN };
+  }
+
+  let webhookSecret = e.WEBHOOK_SECRET;
+  let generated = false;
+  if (!webhookSecret) {
+    if (github.kind !== 'none') problems.push('WEBHOOK_SECRET: required when GitHub credentials are configured (the same secret as in the GitHub App settings)');
+    else {
+      webhookSecret = io.randomSecret();
+      generated = true;
+    }
+  }
+
+  const platformRepo = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(e.PLATFORM_REPO) && github.kind !== 'none'
+    ? { kind: 'github' as const, repo: e.PLATFORM_REPO }
+    : { kind: 'local' as const, dir: e.PLATFORM_REPO };
+
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    redisUrl: e.REDIS_URL,
+    webhookSecret: webhookSecret!,
+    webhookSecretGenerated: generated,
+    github,
+    githubApiUrl: e.GITHUB_API_URL.replace(/\/+$/, ''),
+    platformRepo,
+    stateRepo: e.STATE_REPO,
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+    role: e.PAVE_ROLE,
+    logLevel: e.LOG_LEVEL,
+    localReposDir: e.LOCAL_REPOS_DIR,
+    concurrency: e.PAVE_CONCURRENCY,
+  };
+}

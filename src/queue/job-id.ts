@@ -1,0 +1,41 @@
+/**
+ * Deterministic job identities. BullMQ ids may not contain `:`; repository names become `owner~name`.
+ *
+ * - `jobId`: the same request twice (a redelivered webhook) is one job.
+ * - `dedupId`: requests for the same subject collapse — a newer head sha of a pull request
+ *   replaces a queued plan of an older one (`deduplication` with `keepLastIfActive`).
+ */
+import type { JobRequest } from './jobs.js';
+
+const safe = (s: string) => s.replace(/\//g, '~').replace(/[^A-Za-z0-9_.~-]/g, '_');
+
+export function jobId(job: JobRequest): string {
+  switch (job.kind) {
+    case 'plan-pr':
+      return `plan-pr-${safe(job.repo)}-${job.prNumber}-${job.headSha}${job.all ? '-all' : ''}`;
+    case 'plan-platform-pr':
+      return `plan-platform-pr-${safe(job.repo)}-${job.prNumber}-${job.headSha}`;
+    case 'command':
+      return `command-${safe(job.repo)}-${job.commentId}-${safe(job.deliveryId)}`;
+    case 'index-repo':
+      return `index-repo-${safe(job.repo)}-${job.sha ?? 'head'}-${safe(job.deliveryId)}`;
+    case 'forget-repos':
+      return `forget-repos-${safe(job.deliveryId)}`;
+    case 'report':
+      return `report-${safe(job.runId)}`;
+  }
+}
+
+/** The subject whose queued jobs a newer one supersedes; undefined when every job must run. */
+export function dedupId(job: JobRequest): string | undefined {
+  switch (job.kind) {
+    case 'plan-pr':
+      return `plan-pr-${safe(job.repo)}-${job.prNumber}`;
+    case 'plan-platform-pr':
+      return `plan-platform-pr-${safe(job.repo)}-${job.prNumber}`;
+    case 'index-repo':
+      return `index-repo-${safe(job.repo)}`;
+    default:
+      return undefined;
+  }
+}

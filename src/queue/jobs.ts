@@ -1,0 +1,110 @@
+/**
+ * The contract between the web process and the workers: job names, payloads and options.
+ * Payloads carry keys (repository, pull request, sha), never content: the worker re-reads the
+ * truth at the sha. Every payload is validated with zod on both sides.
+ */
+import { z } from 'zod';
+
+export const QUEUE_NAMES = {
+  /** Plans of pull requests (component and platform repositories) and comment commands. */
+  plan: 'pave-plan',
+  /** Keeping the component index current (installations, pushes to default branches). */
+  index: 'pave-index',
+  /** Posting reports: retried on their own, never re-running the work that produced them. */
+  report: 'pave-report',
+} as const;
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+const Repo = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'owner/name');
+const Sha = z.string().regex(/^[0-9a-f]{40}$/, '40 hex characters');
+
+const Base = z.object({
+  /** GitHub App installation that delivered the event; absent with a token or in the embedded default. */
+  installationId: z.number().int().positive().optional(),
+  deliveryId: z.string().max(200),
+  /** When the webhook arrived (ms since epoch), for ingress→finish latency. */
+  receivedAt: z.number(),
+});
+
+/** Plan the components a pull request in a component repository changes. */
+export const PlanPullRequest = Base.extend({
+  kind: z.literal('plan-pr'),
+  repo: Repo,
+  prNumber: z.number().int().positive(),
+  headSha: Sha,
+  baseSha: Sha,
+  /** Plan every component, not only the changed ones (`/pave plan`). */
+  all: z.boolean().default(false),
+});
+
+/** Plan what a pull request in the platform repository changes, for every affected component. */
+export const PlanPlatformPullRequest = Base.extend({
+  kind: z.literal('plan-platform-pr'),
+  repo: Repo,
+  prNumber: z.number().int().positive(),
+  headSha: Sha,
+  baseSha: Sha,
+});
+
+/** A `/pave …` comment. Authorization and the reply happen in the worker. */
+export const RunCommand = Base.extend({
+  kind: z.literal('command'),
+  repo: Repo,
+  issueNumber: z.number().int().positive(),
+  isPullRequest: z.boolean(),
+  commentId: z.number().int().positive(),
+  author: z.string().max(100),
+  /** The command line as typed, without the `/pave` prefix, e.g. `plan` or `help`. */
+  command: z.string().max(500),
+});
+
+/** Re-read the components of a repository at a sha (push to the default branch, installation). */
+export const IndexRepository = Base.extend({
+  kind: z.literal('index-repo'),
+  repo: Repo,
+  /** A sha, or absent for "the default branch now". */
+  sha: Sha.optional(),
+});
+
+/** Forget repositories (uninstalled, removed from the installation, deleted). */
+export const ForgetRepositories = Base.extend({
+  kind: z.literal('forget-repos'),
+  repos: z.array(Repo).max(10_000),
+});
+
+/** Post the reports of a finished run (status and sticky comment). */
+export const PostReport = z.object({
+  kind: z.literal('report'),
+  runId: z.string().max(200),
+});
+
+export const JobRequest = z.discriminatedUnion('kind', [
+  PlanPullRequest,
+  PlanPlatformPullRequest,
+  RunCommand,
+  IndexRepository,
+  ForgetRepositories,
+  PostReport,
+]);
+export type JobRequest = z.infer<typeof JobRequest>;
+export type PlanPullRequest = z.infer<typeof PlanPullRequest>;
+export type PlanPlatformPullRequest = z.infer<typeof PlanPlatformPullRequest>;
+export type RunCommand = z.infer<typeof RunCommand>;
+export type IndexRepository = z.infer<typeof IndexRepository>;
+export type ForgetRepositories = z.infer<typeof ForgetRepositories>;
+export type PostReport = z.infer<typeof PostReport>;
+
+/** Which queue a job goes to. */
+export function queueFor(job: JobRequest): QueueName {
+  switch (job.kind) {
+    case 'plan-pr':
+    case 'plan-platform-pr':
+    case 'command':
+      return QUEUE_NAMES.plan;
+    case 'index-repo':
+    case 'forget-repos':
+      return QUEUE_NAMES.index;
+    case 'report':
+      return QUEUE_NAMES.report;
+  }
+}
