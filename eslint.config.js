@@ -1,16 +1,39 @@
-// Lint: typescript-eslint recommended + the dependency rule of docs/ARCHITECTURE.md.
-// Pure layers (domain, config, planner, render) may not import adapters, SDKs or Node I/O.
+// Lint: typescript-eslint recommended + the dependency rule (docs/ARCHITECTURE.md).
+// Each folder gets exactly one `no-restricted-imports` rule (flat config replaces, not merges, a
+// rule that several blocks set), built from the table below.
 import tseslint from 'typescript-eslint';
 
 const nodeIo = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process',
   'net', 'node:net', 'http', 'node:http', 'https', 'node:https', 'path', 'node:path', 'os', 'node:os', 'process', 'node:process'];
-const sdks = ['ioredis', 'bullmq', 'pg', 'mysql2', 'isomorphic-git', 'hono', '@hono/*', '@octokit/*', 'pino', 'undici'];
+const github = ['@octokit/rest', '@octokit/auth-app', '@octokit/plugin-*', '@octokit/core', '@octokit/request*'];
+const redis = ['bullmq', 'ioredis'];
+const http = ['hono', 'hono/*', '@hono/*'];
+const sdks = [...github, ...redis, ...http, '@octokit/webhooks', 'pg', 'mysql2', 'isomorphic-git', 'pino', 'prom-client', 'undici'];
+const outer = ['**/adapters/**', '**/cli/**', '**/main/**', '**/jobs/**', '**/webhooks/**', '**/web/**', '**/queue/**'];
 
-function restrict(patterns, message) {
-  return {
-    'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
-  };
-}
+/** folder glob → [forbidden import patterns, why] */
+const rules = [
+  [['src/domain/**', 'src/lib/**'], ['../*/**', ...nodeIo, ...sdks, 'js-yaml', 'ajv', 'ajv-formats', 'picomatch', 'zod'],
+    'domain/ and lib/ are the innermost layers: vocabulary only, no I/O, no SDKs, no other src/ folders.'],
+  [['src/config/**'], [...nodeIo, ...sdks, ...outer],
+    'config/ is pure: it gets file contents and returns data.'],
+  [['src/planner/**', 'src/render/**'], [...nodeIo, ...sdks, ...outer, 'js-yaml', 'ajv', 'ajv-formats', '**/config/yaml/**', 'zod'],
+    'planner/ and render/ work on validated models only: no parsing, no I/O.'],
+  [['src/adapters/github/**'], [...redis, ...http, ...outer.filter((p) => p !== '**/adapters/**')],
+    'the GitHub adapter implements ports; it does not queue, serve HTTP or decide.'],
+  [['src/adapters/redis/**'], [...github, ...http, ...outer.filter((p) => p !== '**/adapters/**')],
+    'the Redis adapter implements ports only.'],
+  [['src/adapters/fs/**', 'src/adapters/local/**'], [...github, ...redis, ...http, ...outer.filter((p) => p !== '**/adapters/**')],
+    'local adapters implement ports only.'],
+  [['src/queue/**'], [...github, ...http, '**/jobs/**', '**/webhooks/**', '**/web/**', '**/adapters/**', '**/cli/**', '**/main/**'],
+    'queue/ is the contract between web and worker: no GitHub, no HTTP, no handlers.'],
+  [['src/webhooks/**', 'src/web/**'], [...github, 'bullmq', '**/adapters/**', '**/jobs/**', '**/planner/**', '**/main/**', '**/cli/**'],
+    'the web process verifies, routes and enqueues: no GitHub calls, no planning, no adapters (they are injected).'],
+  [['src/jobs/**'], [...github, ...redis, ...http, '**/adapters/**', '**/webhooks/**', '**/web/**', '**/main/**', '**/cli/**'],
+    'jobs orchestrate through ports; adapters are injected by src/main.'],
+  [['src/cli/**'], [...github, ...redis, ...http, '**/main/**', '**/webhooks/**', '**/web/**', '**/jobs/**'],
+    'the CLI plans locally: no service parts.'],
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/.tmp/**'] },
@@ -22,50 +45,18 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use a string-literal union or an as-const object.' }],
     },
   },
-  {
-    files: ['src/domain/**/*.ts', 'src/lib/**/*.ts'],
+  ...rules.map(([files, group, message]) => ({
+    files,
     ignores: ['**/*.test.ts'],
-    rules: restrict(['../*/**', ...nodeIo, ...sdks, 'js-yaml', 'ajv', 'ajv-formats', 'picomatch'],
-      'domain/ and lib/ are the innermost layers: vocabulary only, no I/O, no SDKs, no other src/ folders.'),
-  },
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group, message }] }] },
+  })),
   {
-    files: ['src/config/**/*.ts', 'src/planner/**/*.ts', 'src/render/**/*.ts'],
-    ignores: ['**/*.test.ts'],
+    files: ['src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'src/main/**', 'src/cli/**', 'src/adapters/**'],
     rules: {
-      ...restrict([...nodeIo, ...sdks, '**/adapters/**', '**/cli/**', '**/main/**'],
-        'config/, planner/ and render/ are pure: they get file contents and return data; adapters live in src/adapters.'),
       'no-restricted-properties': ['error',
-        { object: 'process', property: 'env', message: 'Read configuration in src/main only.' },
-        { object: 'Date', property: 'now', message: 'Take `now` as an argument.' }],
+        { object: 'process', property: 'env', message: 'Read configuration in src/main only (config/env.ts parses it).' },
+        { object: 'Date', property: 'now', message: 'Take a Clock or `now` as an argument.' }],
     },
-  },
-  {
-    files: ['src/planner/**/*.ts', 'src/render/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: restrict([...nodeIo, ...sdks, 'js-yaml', 'ajv', 'ajv-formats', '**/adapters/**', '**/cli/**', '**/main/**', '**/config/yaml/**'],
-      'planner/ and render/ work on validated models only: no parsing, no I/O.'),
-  },
-  {
-    // SDKs stay in the folder that adapts them.
-    files: ['src/**/*.ts'],
-    ignores: ['**/*.test.ts', 'src/adapters/github/**', 'src/main/**'],
-    rules: restrict(['@octokit/rest', '@octokit/auth-app', '@octokit/plugin-*', '@octokit/core', '@octokit/request*'],
-      'GitHub API clients live in src/adapters/github (webhook verification may use @octokit/webhooks in src/webhooks).'),
-  },
-  {
-    files: ['src/**/*.ts'],
-    ignores: ['**/*.test.ts', 'src/queue/**', 'src/adapters/redis/**', 'src/main/**'],
-    rules: restrict(['bullmq', 'ioredis'], 'Queues and Redis are reached through src/queue and src/adapters/redis.'),
-  },
-  {
-    files: ['src/**/*.ts'],
-    ignores: ['**/*.test.ts', 'src/webhooks/**', 'src/web/**', 'src/main/**'],
-    rules: restrict(['hono', 'hono/*', '@hono/*'], 'HTTP lives in src/webhooks and src/web.'),
-  },
-  {
-    files: ['src/adapters/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: restrict(['**/cli/**', '**/main/**', '**/planner/**', '**/render/**'],
-      'adapters implement ports; they do not decide or render.'),
   },
 );
