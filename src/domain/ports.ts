@@ -22,6 +22,18 @@ export interface RepositoryReader {
   readTree(repo: RepoName, sha: string, include: (path: string) => boolean, maxBytes?: number): Promise<SourceTree>;
   /** Paths changed between two commits (for a pull request: base...head). */
   changedFiles(repo: RepoName, base: string, head: string): Promise<readonly string[]>;
+  /** A pull request's current head and base (for `/pave plan`, which arrives without them). */
+  pullRequest(repo: RepoName, number: number): Promise<PullRequestInfo>;
+}
+
+export interface PullRequestInfo {
+  readonly number: number;
+  readonly headSha: string;
+  readonly baseSha: string;
+  readonly state: 'open' | 'closed';
+  readonly merged: boolean;
+  /** Opened from a fork: plan only, never build or touch secrets. */
+  readonly fromFork: boolean;
 }
 
 export type CommitState = 'pending' | 'success' | 'failure' | 'error';
