@@ -75,6 +75,12 @@ export interface Directory {
   permission(repo: RepoName, login: string): Promise<'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none'>;
 }
 
+/** The current state of every component, as the state repository records it. */
+export interface StateSource {
+  /** Keyed `environment/project/component` (see `planner/plan.ts` stateKey). */
+  snapshot(): Promise<ReadonlyMap<string, import('./plan.js').DesiredState>>;
+}
+
 /** Time, injected so that tests and the planner stay deterministic. */
 export interface Clock {
   now(): Date;
