@@ -3,6 +3,7 @@
  * adapters (GitHub's REST API, local directories in the embedded default, in-memory fakes in
  * unit tests). Every method may throw the errors of `domain/errors.ts` and nothing else.
  */
+import type { DesiredState } from './plan.js';
 import type { SourceTree } from './source-tree.js';
 
 /** `owner/name`. */
@@ -78,7 +79,7 @@ export interface Directory {
 /** The current state of every component, as the state repository records it. */
 export interface StateSource {
   /** Keyed `environment/project/component` (see `planner/plan.ts` stateKey). */
-  snapshot(): Promise<ReadonlyMap<string, import('./plan.js').DesiredState>>;
+  snapshot(): Promise<ReadonlyMap<string, DesiredState>>;
 }
 
 /** Time, injected so that tests and the planner stay deterministic. */
