@@ -79,7 +79,7 @@ interface Operation {
   responses: Record<string, { content?: Record<string, { schema?: Json }> }>;
 }
 
-function extract(description: { info: { version: string }; paths: Record<string, Record<string, Operation>> }): { operations: unknown[] } {
+function extract(description: { info: { version: string }; paths: Record<string, Record<string, Operation>> }): { source: string; generatedBy: string; operations: unknown[] } {
   const operations = OPERATIONS.map((line) => {
     const [method, path] = line.split(' ') as [string, string];
     const op = description.paths[path]?.[method.toLowerCase()];
@@ -105,7 +105,7 @@ function extract(description: { info: { version: string }; paths: Record<string,
 }
 
 /** Compact, but one operation per line so that a regenerated subset reviews as a readable diff. */
-function formatSubset(subset: { operations: unknown[] }): string {
+function formatSubset(subset: { operations: unknown[] } & Record<string, unknown>): string {
   const { operations, ...head } = subset;
   const headLines = Object.entries(head).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)},`);
   return `{\n${headLines.join('\n')}\n  "operations": [\n${operations.map((o) => `    ${JSON.stringify(o)}`).join(',\n')}\n  ]\n}\n`;
