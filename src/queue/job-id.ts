@@ -22,7 +22,7 @@ export function jobId(job: JobRequest): string {
     case 'forget-repos':
       return `forget-repos-${safe(job.deliveryId)}`;
     case 'report':
-      return `report-${safe(job.runId)}`;
+      return `report-${safe(job.runId)}-${job.phase}`;
   }
 }
 

@@ -76,6 +76,8 @@ export const ForgetRepositories = Base.extend({
 export const PostReport = z.object({
   kind: z.literal('report'),
   runId: z.string().max(200),
+  /** `started`: the pending status; `finished`: the final status and the sticky comment. */
+  phase: z.enum(['started', 'finished']),
 });
 
 export const JobRequest = z.discriminatedUnion('kind', [
