@@ -8,17 +8,12 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import { readSourceTree } from '../adapters/fs/read-source-tree.js';
 import type { LocatedComponent } from '../domain/component.js';
 import type { Diagnostic } from '../domain/diagnostic.js';
-import { DESCRIPTOR_KINDS, discoverComponents, readComponent, type FileReport } from '../config/component/index.js';
+import { discoverComponents, isDescriptorPath, readComponent, type FileReport } from '../config/component/index.js';
 import { isPlatformInput, loadPlatform, type LoadPlatformResult } from '../config/platform/index.js';
 import { readStateSnapshot, STATE_FILE, type StateRead } from '../config/state/read-state-snapshot.js';
 import type { UnreadableComponent } from '../planner/plan.js';
 import { UsageError } from './args.js';
 
-/** Whether `path` is a descriptor file under a `.choreo/` directory (the files discovery needs read). */
-export function isDescriptorFile(path: string): boolean {
-  const parts = path.split('/');
-  return parts.length >= 2 && parts[parts.length - 2] === '.choreo' && (DESCRIPTOR_KINDS as readonly string[]).includes(parts[parts.length - 1]!);
-}
 
 export interface ComponentRepo {
   readonly dir: string;
@@ -32,7 +27,7 @@ export interface ComponentRepo {
 /** Read every component of the repository checked out at `dir`. */
 export async function readComponentRepo(dir: string, repo: string, fileChecks = true): Promise<ComponentRepo> {
   mustBeDirectory(dir);
-  const tree = await readSourceTree(dir, { include: isDescriptorFile });
+  const tree = await readSourceTree(dir, { include: isDescriptorPath });
   const components: LocatedComponent[] = [];
   const unreadable: UnreadableComponent[] = [];
   const reports: FileReport[] = [];
@@ -84,7 +79,7 @@ export async function repositoriesIn(dir: string): Promise<string[]> {
     if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'node_modules') continue;
     const candidate = join(dir, e.name);
     const tree = await readSourceTree(candidate, { include: () => false, maxFiles: 50_000 });
-    if ([...tree.paths].some(isDescriptorFile)) out.push(candidate);
+    if ([...tree.paths].some(isDescriptorPath)) out.push(candidate);
   }
   return out.sort();
 }

@@ -15,6 +15,8 @@ export interface Run {
   readonly repo: RepoName;
   readonly prNumber: number;
   readonly headSha: string;
+  /** The installation to report through (GitHub App mode). */
+  readonly installationId?: number;
   readonly state: RunState;
   /** ISO-8601. */
   readonly startedAt: string;

@@ -3,10 +3,10 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import { readSourceTree } from '../../adapters/fs/read-source-tree.js';
 import { formatDiagnostic, type Diagnostic } from '../../domain/diagnostic.js';
 import type { DescriptorKind } from '../../domain/component.js';
-import { DESCRIPTOR_KINDS, validateDescriptorFile, type FileReport } from '../../config/component/index.js';
+import { DESCRIPTOR_KINDS, isDescriptorPath, validateDescriptorFile, type FileReport } from '../../config/component/index.js';
 import { oneOf, parse, UsageError } from '../args.js';
 import type { Output } from '../output.js';
-import { displayPath, isDescriptorFile, readComponentRepo, relocateReport } from '../sources.js';
+import { displayPath, readComponentRepo, relocateReport } from '../sources.js';
 
 export const VALIDATE_HELP = `Usage: pave validate [--format text|json] [--no-file-checks] <component-root|file>...
 
@@ -55,7 +55,7 @@ async function validateFile(file: string, fileChecks: boolean): Promise<FileRepo
   const inChoreo = basename(dirname(abs)) === '.choreo';
   const root = inChoreo ? dirname(dirname(abs)) : dirname(abs);
   const rel = relative(root, abs).split('\\').join('/');
-  const tree = await readSourceTree(root, { include: (p) => p === rel || isDescriptorFile(p), maxFiles: 100_000 });
+  const tree = await readSourceTree(root, { include: (p) => p === rel || isDescriptorPath(p), maxFiles: 100_000 });
   const name = basename(abs);
   const kind = (DESCRIPTOR_KINDS as readonly string[]).includes(name) ? (name as DescriptorKind) : 'component.yaml';
   const report = validateDescriptorFile(tree, rel, { fileChecks: fileChecks && inChoreo, kind });

@@ -43,3 +43,11 @@ export function discoverComponents(paths: Iterable<string>): DiscoveredComponent
       return { root, files: ordered.map((k) => descriptorPath(root, k)), kinds: ordered };
     });
 }
+
+/** Whether `path` is a descriptor file in a `.choreo/` directory: the files discovery needs read. */
+export function isDescriptorPath(path: string): boolean {
+  const slash = path.lastIndexOf('/');
+  const dir = slash < 0 ? '' : path.slice(0, slash);
+  const name = path.slice(slash + 1);
+  return (dir === '.choreo' || dir.endsWith('/.choreo')) && DESCRIPTOR_KINDS.some((k) => k === name);
+}

@@ -3,7 +3,7 @@
  * `component-config.yaml` and `endpoints.yaml`) with the verdicts of Choreo's official validator,
  * plus pave's own keys. Pure: works on a {@link SourceTree}, never on the filesystem.
  */
-export { discoverComponents, descriptorPath, type DiscoveredComponent } from './discover-components.js';
+export { discoverComponents, descriptorPath, isDescriptorPath, type DiscoveredComponent } from './discover-components.js';
 export { readComponent, type ReadComponentOptions, type ReadComponentResult } from './read-component.js';
 export { validateDescriptorFile, type ValidateFileOptions } from './validate-descriptor-file.js';
 export { DESCRIPTOR_KINDS, type FileReport } from './file-report.js';

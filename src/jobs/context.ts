@@ -1,0 +1,45 @@
+/**
+ * What a job handler gets: ports (adapters injected by src/main) and a per-job context. Handlers
+ * orchestrate; the decisions are made by config/ and planner/.
+ */
+import type { Logger } from '../domain/logger.js';
+import type { Clock, CommentReporter, Directory, RepositoryReader, StateSource, StatusReporter } from '../domain/ports.js';
+import type { ComponentIndex, RunStore } from '../domain/runs.js';
+import type { JobRequest } from '../queue/jobs.js';
+import type { PlatformSource } from './platform-source.js';
+
+/** The GitHub-facing ports of one installation (or of the token, or of the embedded default). */
+export interface RepositoryPorts {
+  readonly reader: RepositoryReader;
+  readonly statuses: StatusReporter;
+  readonly comments: CommentReporter;
+  readonly directory: Directory;
+}
+
+export interface JobDeps {
+  repositories(installationId?: number): RepositoryPorts;
+  readonly platform: PlatformSource;
+  readonly state: StateSource;
+  readonly index: ComponentIndex;
+  readonly runs: RunStore;
+  enqueue(jobs: readonly JobRequest[]): Promise<void>;
+  readonly clock: Clock;
+  /** Base URL of the run pages, e.g. `https://pave.acme.example`. */
+  readonly publicUrl: string;
+  readonly logger: Logger;
+}
+
+export interface JobContext {
+  readonly logger: Logger;
+  /** Whether the queue will retry the job after this error (so a handler knows a failure is final). */
+  willRetry(err: unknown): boolean;
+}
+
+export const PLAN_STATUS_CONTEXT = 'pave/plan';
+export const PLAN_MARKER = '<!-- pave:plan -->';
+export const PLATFORM_PLAN_MARKER = '<!-- pave:platform-plan -->';
+
+/** Run ids are safe in URLs and job ids: `pr-owner~name-12-1a2b3c4d5e6f`. */
+export function runIdFor(kind: 'pr' | 'platform-pr', repo: string, prNumber: number, headSha: string, suffix = ''): string {
+  return `${kind}-${repo.replace('/', '~')}-${prNumber}-${headSha.slice(0, 12)}${suffix}`;
+}

@@ -1,0 +1,33 @@
+/**
+ * Keep the component index current: read a repository's descriptors at a sha (its default
+ * branch head when none is given) and record its components; forget removed repositories.
+ */
+import { discoverComponents, isDescriptorPath, readComponent } from '../config/component/index.js';
+import type { ComponentDescriptor } from '../domain/component.js';
+import type { ForgetRepositories, IndexRepository } from '../queue/jobs.js';
+import type { JobContext, JobDeps } from './context.js';
+
+export async function indexRepository(deps: JobDeps, job: IndexRepository, ctx: JobContext): Promise<void> {
+  const { reader } = deps.repositories(job.installationId);
+  const sha = job.sha ?? (await reader.resolveRef(job.repo, await reader.defaultBranch(job.repo)));
+  const tree = await reader.readTree(job.repo, sha, isDescriptorPath);
+  const components: ComponentDescriptor[] = [];
+  const invalidRoots: string[] = [];
+  for (const { root } of discoverComponents(tree.paths)) {
+    const r = readComponent(tree, root, { repoName: job.repo, fileChecks: true });
+    if (r.descriptor) components.push(r.descriptor);
+    else invalidRoots.push(root);
+  }
+  if (components.length === 0 && invalidRoots.length === 0) {
+    await deps.index.remove([job.repo]);
+    ctx.logger.info({ repo: job.repo, sha }, 'no components; repository not indexed');
+    return;
+  }
+  await deps.index.put({ repo: job.repo, sha, components, invalidRoots, indexedAt: deps.clock.now().toISOString() });
+  ctx.logger.info({ repo: job.repo, sha, components: components.length, invalid: invalidRoots.length }, 'repository indexed');
+}
+
+export async function forgetRepositories(deps: JobDeps, job: ForgetRepositories, ctx: JobContext): Promise<void> {
+  await deps.index.remove(job.repos);
+  ctx.logger.info({ repos: job.repos.length }, 'repositories forgotten');
+}

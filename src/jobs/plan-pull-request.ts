@@ -1,0 +1,69 @@
+/**
+ * Plan a pull request in a component repository.
+ *
+ * Reads the descriptors at the head sha (never a clone), finds the components whose files the
+ * pull request changes (all of them for `/pave plan`), resolves their connections against every
+ * component the index knows plus this repository's own, reads the current state, plans every
+ * environment of each component's pipeline, and records the run. The reports (status, sticky
+ * comment) are posted by a separate report job, so a failing report never re-runs the plan.
+ */
+import type { LocatedComponent } from '../domain/component.js';
+import type { Run } from '../domain/runs.js';
+import { discoverComponents, readComponent } from '../config/component/index.js';
+import { findProject } from '../config/platform/index.js';
+import { plan, type UnreadableComponent } from '../planner/plan.js';
+import { renderPlanMarkdown } from '../render/plan-markdown.js';
+import type { PlanPullRequest } from '../queue/jobs.js';
+import { PLAN_MARKER, PLAN_STATUS_CONTEXT, runIdFor, type JobContext, type JobDeps } from './context.js';
+import { isDescriptorPath, knownComponents, platformProblemsComment, planDescription } from './plan-support.js';
+import { finishRun, startRun } from './run-lifecycle.js';
+
+export async function planPullRequest(deps: JobDeps, job: PlanPullRequest, ctx: JobContext): Promise<Run> {
+  const ports = deps.repositories(job.installationId);
+  const id = runIdFor('pr', job.repo, job.prNumber, job.headSha, job.all ? '-all' : '');
+  const run = await startRun(deps, ports, { id, kind: 'plan-pr', repo: job.repo, prNumber: job.prNumber, headSha: job.headSha, installationId: job.installationId }, ctx);
+
+  return finishRun(deps, run, ctx, async () => {
+    const platform = await deps.platform.current();
+    if (!platform.result.ok) {
+      return { state: 'failed', description: 'The platform repository is invalid: nothing can be planned', comment: platformProblemsComment(platform.result.diagnostics, deps.platform.repo) };
+    }
+    const config = platform.result.config;
+    const tree = await ports.reader.readTree(job.repo, job.headSha, isDescriptorPath);
+    const discovered = discoverComponents(tree.paths);
+    const changed = job.all ? undefined : await ports.reader.changedFiles(job.repo, job.baseSha, job.headSha);
+    const touches = (root: string) => !changed || changed.some((p) => root === '' || p === root || p.startsWith(`${root}/`));
+    const roots = discovered.filter((d) => touches(d.root)).map((d) => d.root);
+    if (roots.length === 0) {
+      return { state: 'succeeded', description: discovered.length === 0 ? 'No .choreo/ component in this repository' : 'No component changed: nothing to plan' };
+    }
+
+    const own: LocatedComponent[] = [];
+    const unreadable: UnreadableComponent[] = [];
+    for (const d of discovered) {
+      const r = readComponent(tree, d.root, { repoName: job.repo, fileChecks: true });
+      if (r.descriptor) own.push({ repo: job.repo, descriptor: r.descriptor });
+      else if (roots.includes(d.root)) unreadable.push({ repo: job.repo, root: d.root, name: d.root.split('/').pop() || job.repo.split('/')[1]!, problems: r.reports.flatMap((x) => x.errors) });
+    }
+    const known = [...(await knownComponents(deps, job.repo)), ...own];
+    const result = plan({
+      platform: config,
+      known,
+      targets: own.filter((c) => roots.includes(c.descriptor.root)).map((c) => ({ repo: c.repo, root: c.descriptor.root })),
+      unreadable,
+      current: await deps.state.snapshot(),
+      projectOf: (repo, root) => findProject(config, repo, root),
+    });
+    const title = `${job.repo} #${job.prNumber} @ ${job.headSha.slice(0, 7)}`;
+    const fullPlanUrl = `${deps.publicUrl}/runs/${run.id}`;
+    return {
+      state: result.ok ? 'succeeded' : 'failed',
+      description: planDescription(result),
+      comment: `${PLAN_MARKER}\n${renderPlanMarkdown(result, { title, fullPlanUrl })}`,
+      fullMarkdown: renderPlanMarkdown(result, { title, maxChars: 20_000_000 }),
+      plan: result,
+    };
+  });
+}
+
+export { PLAN_STATUS_CONTEXT };

@@ -1,0 +1,74 @@
+/**
+ * `/pave …` comments. Acknowledged with a 👀 reaction at once; then authorized against the
+ * platform repository's default branch (never the pull request) and carried out.
+ *
+ * - `/pave plan` — re-plan every component of the pull request (platform PRs: the blast radius).
+ *   Allowed to users with write access to the repository and to the owners (users or teams) of a
+ *   project that claims it.
+ * - `/pave help` — the list of commands. Anyone.
+ * Anything else gets a short help reply; a refusal is polite and says who may run it.
+ */
+import { findProject } from '../config/platform/index.js';
+import type { PlatformConfig } from '../domain/platform.js';
+import type { RunCommand } from '../queue/jobs.js';
+import type { JobContext, JobDeps, RepositoryPorts } from './context.js';
+
+export const COMMANDS_HELP = [
+  '**pave commands** (comment on a pull request):',
+  '',
+  '| command | what it does | who |',
+  '|---|---|---|',
+  '| `/pave plan` | re-plan every component of this pull request in every environment | repository writers, project owners |',
+  '| `/pave help` | this list | anyone |',
+  '',
+  '_apply, promote, approve and rollback arrive with later releases._',
+].join('\n');
+
+export async function runCommand(deps: JobDeps, job: RunCommand, ctx: JobContext): Promise<void> {
+  const ports = deps.repositories(job.installationId);
+  await ports.comments.react(job.repo, job.commentId, 'eyes');
+  const [verb = 'help', ...args] = job.command.trim().split(/\s+/).filter(Boolean);
+
+  switch (verb.toLowerCase()) {
+    case 'help':
+      await ports.comments.reply(job.repo, job.issueNumber, COMMANDS_HELP);
+      return;
+    case 'plan': {
+      if (!job.isPullRequest) {
+        await ports.comments.reply(job.repo, job.issueNumber, `@${job.author} \`/pave plan\` works on pull requests only.`);
+        return;
+      }
+      const platform = await deps.platform.current();
+      const allowed = await mayPlan(ports, platform.result.ok ? platform.result.config : undefined, job.repo, job.author);
+      if (!allowed.ok) {
+        await ports.comments.react(job.repo, job.commentId, 'confused');
+        await ports.comments.reply(job.repo, job.issueNumber,
+          `Sorry @${job.author}, \`/pave plan\` is for ${allowed.who}. (Permissions come from the platform repository's default branch.)`);
+        ctx.logger.info({ repo: job.repo, author: job.author }, 'command refused');
+        return;
+      }
+      const pr = await ports.reader.pullRequest(job.repo, job.issueNumber);
+      const base = { installationId: job.installationId, deliveryId: job.deliveryId, receivedAt: job.receivedAt, repo: job.repo, prNumber: pr.number, headSha: pr.headSha, baseSha: pr.baseSha };
+      const isPlatform = job.repo.toLowerCase() === deps.platform.repo.toLowerCase();
+      await deps.enqueue([isPlatform ? { ...base, kind: 'plan-platform-pr' } : { ...base, kind: 'plan-pr', all: true }]);
+      if (args.length > 0) ctx.logger.info({ args }, 'extra arguments to /pave plan ignored');
+      return;
+    }
+    default:
+      await ports.comments.react(job.repo, job.commentId, 'confused');
+      await ports.comments.reply(job.repo, job.issueNumber, `@${job.author} I don't know \`/pave ${verb.replace(/`/g, "'").slice(0, 40)}\`.\n\n${COMMANDS_HELP}`);
+  }
+}
+
+async function mayPlan(ports: RepositoryPorts, platform: PlatformConfig | undefined, repo: string, login: string): Promise<{ ok: true } | { ok: false; who: string }> {
+  const permission = await ports.directory.permission(repo, login);
+  if (permission === 'admin' || permission === 'maintain' || permission === 'write') return { ok: true };
+  // Owners of every project whose `repos` globs claim this repository.
+  const claiming = [...(platform?.projects.values() ?? [])].filter((p) => findProject({ projects: new Map([[p.name, p]]) }, repo, '') !== undefined);
+  const owners = [...new Set(claiming.flatMap((p) => p.owners))];
+  for (const owner of owners) {
+    const name = owner.replace(/^@/, '');
+    if (name.includes('/') ? await ports.directory.isTeamMember(name, login) : name.toLowerCase() === login.toLowerCase()) return { ok: true };
+  }
+  return { ok: false, who: `people with write access to ${repo}${owners.length > 0 ? ` and ${owners.join(', ')}` : ''}` };
+}
