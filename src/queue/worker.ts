@@ -39,7 +39,8 @@ export interface WorkerPoolOptions {
   readonly prefix?: string;
   /** How long `close()` waits for active jobs. @defaultValue 25 s */
   readonly graceMs?: number;
-  readonly now?: () => number;
+  /** Milliseconds since the epoch (a clock, injected). */
+  readonly now: () => number;
 }
 
 export interface WorkerPool {
@@ -50,7 +51,7 @@ export interface WorkerPool {
 const TERMINAL = [ConfigError, TerminalError, NotFoundError];
 
 export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
-  const now = options.now ?? (() => Date.now());
+  const now = options.now;
   const queues = options.queues ?? Object.values(QUEUE_NAMES);
   const workers = queues.map((name) => {
     const worker = new Worker(name, (job, token) => processJob(job, token, options, now), {
