@@ -58,7 +58,7 @@ const Env = z.object({
   GITHUB_TOKEN: z.string().min(1).optional(),
   GITHUB_API_URL: z.string().url().default('https://api.github.com'),
   PLATFORM_REPO: z.string().default('platform-repo-example'),
-  STATE_REPO: z.string().default('.pave-state/state.git'),
+  STATE_REPO: z.string().default('.pave-state/state'),
   PUBLIC_URL: z.string().url().optional(),
   PAVE_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -20,11 +20,11 @@ export async function indexRepository(deps: JobDeps, job: IndexRepository, ctx: 
   }
   if (components.length === 0 && invalidRoots.length === 0) {
     await deps.index.remove([job.repo]);
-    ctx.logger.info({ repo: job.repo, sha }, 'no components; repository not indexed');
+    ctx.logger.info({ sha }, 'no components; repository not indexed');
     return;
   }
   await deps.index.put({ repo: job.repo, sha, components, invalidRoots, indexedAt: deps.clock.now().toISOString() });
-  ctx.logger.info({ repo: job.repo, sha, components: components.length, invalid: invalidRoots.length }, 'repository indexed');
+  ctx.logger.info({ sha, components: components.length, invalid: invalidRoots.length }, 'repository indexed');
 }
 
 export async function forgetRepositories(deps: JobDeps, job: ForgetRepositories, ctx: JobContext): Promise<void> {

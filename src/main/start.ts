@@ -1,21 +1,59 @@
 /**
- * `npm start`: pave's main job on the bundled example. Validates `platform-repo-example/`, reads
- * every component repository under `examples/`, and prints the plan a platform team would see:
- * every component in every environment of its pipeline. (The webhook service arrives with the
- * service issue; until then this is the whole reconcile loop minus GitHub and apply.)
+ * `npm start`: the pave service. `PAVE_ROLE=all` (default) runs the web process and the workers in
+ * one process; `web` and `worker` run one side each, against the same Redis.
  *
- * Environment: PAVE_PLATFORM_DIR (default platform-repo-example), PAVE_EXAMPLES_DIR (default
- * examples), PAVE_STATE_DIR (optional state repository checkout), PAVE_FORMAT (markdown|json).
+ * Without GitHub credentials it runs the embedded default: the platform repository from
+ * `PLATFORM_REPO` (default `platform-repo-example/`), component repositories from
+ * `LOCAL_REPOS_DIR` (default `examples/`), reports on the run pages and in the log.
  */
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { runCli } from '../cli/main.js';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ConfigurationError, loadConfig } from '../config/env.js';
+import { createLogger } from './logger.js';
+import { secretFile, startService } from './service.js';
 
-const platform = process.env.PAVE_PLATFORM_DIR ?? 'platform-repo-example';
-const examples = process.env.PAVE_EXAMPLES_DIR ?? 'examples';
-const repos = (await readdir(examples, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => join(examples, e.name)).sort();
+let config;
+try {
+  config = loadConfig(process.env, { readFile: (p) => readFileSync(p, 'utf8'), randomSecret: () => randomBytes(24).toString('hex') });
+} catch (err) {
+  if (err instanceof ConfigurationError) {
+    process.stderr.write(`pave: ${err.message}\nSee README.md, "Configuration".\n`);
+    process.exit(2);
+  }
+  throw err;
+}
+const logger = createLogger(config.logLevel);
 
-process.stderr.write(`pave: planning ${repos.length} repositories from ${examples}/ against ${platform}/\n`);
-const args = ['plan', '--platform', platform, '--format', process.env.PAVE_FORMAT ?? 'markdown', '--known', examples];
-if (process.env.PAVE_STATE_DIR) args.push('--state', process.env.PAVE_STATE_DIR);
-process.exitCode = await runCli([...args, ...repos]);
+if (config.github.kind === 'none') {
+  const file = secretFile(config);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, config.webhookSecret + '\n', { mode: 0o600 });
+  logger.info({ platform: config.platformRepo, repos: config.localReposDir, stateRepo: config.stateRepo },
+    'no GitHub credentials: running the embedded default (reports go to the run pages and this log, not to GitHub)');
+  if (config.webhookSecretGenerated) {
+    process.stderr.write(`pave: generated a webhook secret for this run; it is in ${file} (\`npm run webhook\` reads it)\n`);
+  }
+}
+
+const service = await startService(config, { logger }).catch((err: unknown) => {
+  logger.error({ err: String(err) }, 'pave could not start');
+  process.exit(1);
+});
+logger.info({ url: service.url, role: config.role, redis: config.redisUrl.replace(/\/\/[^@]*@/, '//***@') }, 'pave is running');
+if (service.url && config.github.kind === 'none') {
+  process.stderr.write(`pave: listening on ${service.url} — send a test webhook with \`npm run webhook -- --repo acme-bank/lending-backend\`\n`);
+}
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing active jobs');
+    service.close().then(() => process.exit(0), (err: unknown) => {
+      logger.error({ err: String(err) }, 'shutdown failed');
+      process.exit(1);
+    });
+  });
+}

@@ -1,0 +1,144 @@
+/**
+ * The composition root of the service: builds the adapters from the configuration, then runs the
+ * web process (webhook ingress, run pages, health, metrics), the workers, or both (`PAVE_ROLE`).
+ * Construction and wiring only: no decisions here.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { Redis } from 'ioredis';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { join } from 'node:path';
+import { createStateDirectory } from '../adapters/fs/state-directory.js';
+import { createRedisComponentIndex } from '../adapters/redis/component-index.js';
+import { createRedisDeliveryDedupe } from '../adapters/redis/delivery-dedupe.js';
+import { createRedisRunStore } from '../adapters/redis/run-store.js';
+import type { AppConfig } from '../config/env.js';
+import type { Logger } from '../domain/logger.js';
+import type { JobDeps } from '../jobs/context.js';
+import { handleJob } from '../jobs/handle-job.js';
+import { createEnqueuer, producerRedisOptions } from '../queue/enqueue.js';
+import { startWorkerPool, type WorkerPool } from '../queue/worker.js';
+import { createRunPages } from '../web/run-pages.js';
+import { createWebhookApp } from '../webhooks/app.js';
+import { createMetrics } from '../webhooks/metrics.js';
+import { createRepositories, type Repositories } from './repositories.js';
+
+export interface Service {
+  /** Base URL the web process listens on (undefined for a worker-only process). */
+  readonly url?: string;
+  readonly repositories: Repositories;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  readonly logger: Logger;
+  /** BullMQ and pave key prefixes (tests isolate themselves with these). */
+  readonly bullPrefix?: string;
+  readonly keyPrefix?: string;
+  /** Worker shutdown grace. */
+  readonly graceMs?: number;
+}
+
+export async function startService(config: AppConfig, options: ServiceOptions): Promise<Service> {
+  const { logger } = options;
+  const keyPrefix = options.keyPrefix ?? 'pave:';
+  const bullPrefix = options.bullPrefix ?? 'bull';
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  // Two connections: one that fails fast for the web process (answer 503, never queue in memory),
+  // one that waits out short outages for the workers (a job then errors and is retried).
+  const fast = new Redis(config.redisUrl, producerRedisOptions({ lazyConnect: false }));
+  const patient = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, retryStrategy: (n) => Math.min(200 * n, 2_000) });
+  for (const [name, conn] of [['web', fast], ['worker', patient]] as const) {
+    conn.on('error', (err) => logger.debug({ err: String(err), connection: name }, 'redis connection error'));
+  }
+  const enqueuer = createEnqueuer(config.redisUrl, { prefix: bullPrefix, onError: (err) => logger.debug({ err: String(err) }, 'queue connection error') });
+  const metrics = createMetrics(registry, { queueDepth: () => enqueuer.counts() });
+  const repositories = createRepositories(config, logger, (remaining) => metrics.githubRateLimitRemaining.set(remaining));
+
+  const deps: JobDeps = {
+    repositories: repositories.forInstallation,
+    platform: repositories.platform,
+    state: createStateDirectory(config.stateRepo, logger),
+    index: createRedisComponentIndex(patient, { prefix: keyPrefix }),
+    runs: createRedisRunStore(patient, { prefix: keyPrefix }),
+    enqueue: async (jobs) => void (await enqueuer.enqueue(jobs)),
+    clock: { now: () => new Date() },
+    publicUrl: config.publicUrl,
+    logger,
+  };
+
+  let server: ServerType | undefined;
+  let url: string | undefined;
+  const runStoreForWeb = createRedisRunStore(fast, { prefix: keyPrefix });
+  if (config.role !== 'worker') {
+    const app = createWebhookApp({
+      secrets: [config.webhookSecret],
+      platformRepo: repositories.platformRepoForEvents,
+      botLogins: repositories.botLogins,
+      dedupe: createRedisDeliveryDedupe({ redis: fast, prefix: `${keyPrefix}delivery:` }),
+      enqueue: (jobs) => enqueuer.enqueue(jobs),
+      ready: () => enqueuer.ping(),
+      registry,
+      metrics,
+      log: logger,
+      extraRoutes: (a) => a.route('/', createRunPages(runStoreForWeb)),
+    });
+    ({ server, url } = await listen(app, config));
+  } else {
+    // A worker-only process still answers health and metrics.
+    const app = new Hono();
+    app.get('/healthz', (c) => c.text('ok'));
+    app.get('/readyz', async (c) => (await patient.ping().then(() => true, () => false)) ? c.text('ready') : c.text('redis unreachable', 503));
+    app.get('/metrics', async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }));
+    if (config.port !== 0 || options.graceMs !== undefined) ({ server, url } = await listen(app, config));
+  }
+
+  let pool: WorkerPool | undefined;
+  if (config.role !== 'web') {
+    pool = startWorkerPool({
+      connection: { url: config.redisUrl, maxRetriesPerRequest: null },
+      prefix: bullPrefix,
+      concurrency: config.concurrency,
+      logger,
+      now: () => Date.now(),
+      graceMs: options.graceMs,
+      handler: (job, ctx) => handleJob(deps, job, ctx),
+      observer: {
+        started: (kind, waitMs) => metrics.jobQueueWait.observe({ kind }, waitMs / 1000),
+        finished: (kind, outcome, ms, ingressMs) => {
+          metrics.jobDuration.observe({ kind, outcome }, ms / 1000);
+          if (ingressMs !== undefined && outcome === 'completed') metrics.jobIngressToFinish.observe({ kind }, ingressMs / 1000);
+        },
+      },
+    });
+    if (repositories.embedded) await repositories.indexLocal(deps.enqueue);
+  }
+
+  return {
+    url,
+    repositories,
+    async close() {
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await pool?.close();
+      await enqueuer.close();
+      fast.disconnect();
+      patient.disconnect();
+    },
+  };
+}
+
+async function listen(app: Hono, config: AppConfig): Promise<{ server: ServerType; url: string }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+      resolve({ server, url: `http://${config.host}:${info.port}` });
+    });
+    server.once('error', reject);
+  });
+}
+
+/** Where the embedded default keeps its generated webhook secret (for `npm run webhook`). */
+export function secretFile(config: AppConfig): string {
+  return join(config.stateRepo, '..', 'webhook-secret');
+}
