@@ -53,13 +53,17 @@ const DOCUMENTATION = new Set(['description', 'summary', 'title', 'example', 'ex
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** A schema without documentation keywords; property names are kept whatever they are. */
+/**
+ * An OpenAPI 3.0 schema as plain JSON Schema, without documentation keywords: `nullable: true`
+ * becomes a `null` type (or an `anyOf` with `{ type: 'null' }` when the schema has no type).
+ * Property names are kept whatever they are.
+ */
 export function stripSchema(schema: Json): Json {
   if (Array.isArray(schema)) return schema.map(stripSchema);
   if (schema === null || typeof schema !== 'object') return schema;
   const out: Record<string, Json> = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (DOCUMENTATION.has(key) || key.startsWith('x-')) continue;
+    if (DOCUMENTATION.has(key) || key.startsWith('x-') || key === 'nullable') continue;
     if ((key === 'properties' || key === 'patternProperties') && value && typeof value === 'object' && !Array.isArray(value)) {
       out[key] = Object.fromEntries(Object.entries(value).map(([name, s]) => [name, stripSchema(s)]));
     } else if (key === 'enum' || key === 'required') {
@@ -68,7 +72,13 @@ export function stripSchema(schema: Json): Json {
       out[key] = stripSchema(value);
     }
   }
-  return out;
+  if (schema.nullable !== true) return out;
+  if (typeof out.type === 'string') {
+    out.type = [out.type, 'null'];
+    if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+    return out;
+  }
+  return { anyOf: [out, { type: 'null' }] };
 }
 
 interface Parameter { name: string; in: string; required?: boolean; schema?: Json }
