@@ -82,7 +82,7 @@ const getCommit: Handler = (ctx) => {
   if (!repo) return notFound();
   const found = commitOf(ctx, repo, ctx.params.ref!);
   if (!found) return error(422, `No commit found for SHA: ${ctx.params.ref}`);
-  if ((ctx.headers.get('accept') ?? '').includes('application/vnd.github.sha')) {
+  if (/application\/vnd\.github(\.v3)?\.sha/.test(ctx.headers.get('accept') ?? '')) {
     return { status: 200, text: found.sha, headers: { 'content-type': 'application/vnd.github.sha; charset=utf-8' } };
   }
   const parent = found.commit.parents[0];
