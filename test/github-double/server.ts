@@ -55,6 +55,8 @@ export interface GitHubDouble {
   readonly responseViolations: Violation[];
   /** Answer the next `times` requests to `operation` with `fault`. */
   inject(operation: OperationKey, fault: Fault, times?: number): void;
+  /** Drop every injected fault not yet used. */
+  clearFaults(): void;
   /** Requests made to one operation (after the last {@link clearRequests}). */
   count(operation: OperationKey): number;
   clearRequests(): void;
@@ -166,6 +168,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       if (!SERVED.keys.includes(operation)) throw new Error(`inject: the double does not serve ${operation}`);
       faults.add(operation, fault, times);
     },
+    clearFaults: () => faults.clear(),
     count: (operation) => requests.filter((r) => r.operation === operation).length,
     clearRequests: () => {
       requests.length = 0;

@@ -13,10 +13,12 @@ function nodeId(kind: string, id: number | string): string {
 }
 
 export function userJson(api: string, user: User): Record<string, unknown> {
-  const url = `${api}/users/${user.login}`;
+  // GitHub percent-encodes bot logins (`pave%5Bbot%5D`) in URLs.
+  const login = encodeURIComponent(user.login);
+  const url = `${api}/users/${login}`;
   return {
     login: user.login, id: user.id, node_id: nodeId('User', user.id), avatar_url: `https://avatars.githubusercontent.com/u/${user.id}?v=4`,
-    gravatar_id: '', url, html_url: `${HTML}/${user.login}`, followers_url: `${url}/followers`,
+    gravatar_id: '', url, html_url: `${HTML}/${login}`, followers_url: `${url}/followers`,
     following_url: `${url}/following{/other_user}`, gists_url: `${url}/gists{/gist_id}`, starred_url: `${url}/starred{/owner}{/repo}`,
     subscriptions_url: `${url}/subscriptions`, organizations_url: `${url}/orgs`, repos_url: `${url}/repos`,
     events_url: `${url}/events{/privacy}`, received_events_url: `${url}/received_events`, type: user.type, site_admin: false,
