@@ -29,6 +29,8 @@ export interface AppConfig {
   readonly githubApiUrl: string;
   /** `owner/name` of the platform repository, or a local directory. */
   readonly platformRepo: { readonly kind: 'github'; readonly repo: string } | { readonly kind: 'local'; readonly dir: string };
+  /** App mode: the installation that covers the platform repository (else each job's own installation). */
+  readonly platformInstallationId?: number;
   /** Local path or git URL of the state repository. */
   readonly stateRepo: string;
   readonly publicUrl: string;
@@ -57,6 +59,7 @@ const Env = z.object({
   GITHUB_PRIVATE_KEY_PATH: z.string().optional(),
   GITHUB_TOKEN: z.string().min(1).optional(),
   GITHUB_API_URL: z.string().url().default('https://api.github.com'),
+  GITHUB_PLATFORM_INSTALLATION_ID: z.coerce.number().int().positive().optional(),
   PLATFORM_REPO: z.string().default('platform-repo-example'),
   STATE_REPO: z.string().default('.pave-state/state'),
   PUBLIC_URL: z.string().url().optional(),
@@ -123,6 +126,7 @@ export function loadConfig(
     github,
     githubApiUrl: e.GITHUB_API_URL.replace(/\/+$/, ''),
     platformRepo,
+    ...(e.GITHUB_PLATFORM_INSTALLATION_ID !== undefined ? { platformInstallationId: e.GITHUB_PLATFORM_INSTALLATION_ID } : {}),
     stateRepo: e.STATE_REPO,
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     role: e.PAVE_ROLE,

@@ -18,7 +18,11 @@ export interface RepositoryPorts {
 
 export interface JobDeps {
   repositories(installationId?: number): RepositoryPorts;
-  readonly platform: PlatformSource;
+  /**
+   * The platform repository, read through an installation's access (App mode: the platform
+   * installation when configured, else the job's own installation).
+   */
+  platform(installationId?: number): PlatformSource;
   readonly state: StateSource;
   readonly index: ComponentIndex;
   readonly runs: RunStore;

@@ -19,7 +19,8 @@ export async function planPlatformPullRequest(deps: JobDeps, job: PlanPlatformPu
   const run = await startRun(deps, ports, { id, kind: 'plan-platform-pr', repo: job.repo, prNumber: job.prNumber, headSha: job.headSha, installationId: job.installationId }, ctx);
 
   return finishRun(deps, run, ctx, async () => {
-    const [base, head] = await Promise.all([deps.platform.at(job.baseSha), deps.platform.at(job.headSha)]);
+    const source = deps.platform(job.installationId);
+    const [base, head] = await Promise.all([source.at(job.baseSha), source.at(job.headSha)]);
     if (!head.result.ok) {
       const errors = head.result.diagnostics.filter((d) => d.severity === 'error').length;
       return {

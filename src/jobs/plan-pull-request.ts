@@ -24,9 +24,10 @@ export async function planPullRequest(deps: JobDeps, job: PlanPullRequest, ctx: 
   const run = await startRun(deps, ports, { id, kind: 'plan-pr', repo: job.repo, prNumber: job.prNumber, headSha: job.headSha, installationId: job.installationId }, ctx);
 
   return finishRun(deps, run, ctx, async () => {
-    const platform = await deps.platform.current();
+    const platformSource = deps.platform(job.installationId);
+    const platform = await platformSource.current();
     if (!platform.result.ok) {
-      return { state: 'failed', description: 'The platform repository is invalid: nothing can be planned', comment: platformProblemsComment(platform.result.diagnostics, deps.platform.repo) };
+      return { state: 'failed', description: 'The platform repository is invalid: nothing can be planned', comment: platformProblemsComment(platform.result.diagnostics, platformSource.repo) };
     }
     const config = platform.result.config;
     const tree = await ports.reader.readTree(job.repo, job.headSha, isDescriptorPath);

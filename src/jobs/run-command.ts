@@ -38,7 +38,8 @@ export async function runCommand(deps: JobDeps, job: RunCommand, ctx: JobContext
         await ports.comments.reply(job.repo, job.issueNumber, `@${job.author} \`/pave plan\` works on pull requests only.`);
         return;
       }
-      const platform = await deps.platform.current();
+      const platformSource = deps.platform(job.installationId);
+      const platform = await platformSource.current();
       const allowed = await mayPlan(ports, platform.result.ok ? platform.result.config : undefined, job.repo, job.author);
       if (!allowed.ok) {
         await ports.comments.react(job.repo, job.commentId, 'confused');
@@ -49,7 +50,7 @@ export async function runCommand(deps: JobDeps, job: RunCommand, ctx: JobContext
       }
       const pr = await ports.reader.pullRequest(job.repo, job.issueNumber);
       const base = { installationId: job.installationId, deliveryId: job.deliveryId, receivedAt: job.receivedAt, repo: job.repo, prNumber: pr.number, headSha: pr.headSha, baseSha: pr.baseSha };
-      const isPlatform = job.repo.toLowerCase() === deps.platform.repo.toLowerCase();
+      const isPlatform = job.repo.toLowerCase() === platformSource.repo.toLowerCase();
       await deps.enqueue([isPlatform ? { ...base, kind: 'plan-platform-pr' } : { ...base, kind: 'plan-pr', all: true }]);
       if (args.length > 0) ctx.logger.info({ args }, 'extra arguments to /pave plan ignored');
       return;

@@ -1,9 +1,40 @@
-/** GitHub mode: wired once the GitHub adapter lands (see createRepositories). */
-import { ConfigError } from '../domain/errors.js';
+/**
+ * GitHub mode: every repository is read and reported through GitHub's REST API (App installation
+ * tokens, or one token). The platform repository is read through `GITHUB_PLATFORM_INSTALLATION_ID`
+ * when set, else through the installation of the event being handled (one installation usually
+ * covers an organization's platform and component repositories). A `PLATFORM_REPO` that is a
+ * local directory is read from disk.
+ */
+import { createGitHubAdapters } from '../adapters/github/index.js';
+import { createLocalRepositoryReader } from '../adapters/local/local-repository-reader.js';
 import type { AppConfig } from '../config/env.js';
 import type { Logger } from '../domain/logger.js';
+import { createPlatformSource, type PlatformSource } from '../jobs/platform-source.js';
 import type { Repositories } from './repositories.js';
 
-export function createGitHubRepositories(_config: AppConfig, _logger: Logger, _onRateLimit: (remaining: number) => void): Repositories {
-  throw new ConfigError('GitHub mode is not wired yet');
+export function createGitHubRepositories(config: AppConfig, logger: Logger, onRateLimit: (remaining: number) => void): Repositories {
+  const github = createGitHubAdapters({ apiUrl: config.githubApiUrl, auth: config.github, logger, onRateLimitRemaining: onRateLimit });
+  const sources = new Map<number | undefined, PlatformSource>();
+  const local = config.platformRepo.kind === 'local'
+    ? createPlatformSource(createLocalRepositoryReader(() => (config.platformRepo.kind === 'local' ? config.platformRepo.dir : undefined)), 'local/platform')
+    : undefined;
+  return {
+    embedded: false,
+    forInstallation: (id) => github.forInstallation(id),
+    platform(installationId) {
+      if (local) return local;
+      const repo = config.platformRepo.kind === 'github' ? config.platformRepo.repo : '';
+      const id = config.github.kind === 'token' ? undefined : (config.platformInstallationId ?? installationId);
+      let source = sources.get(id);
+      if (!source) {
+        source = createPlatformSource(github.forInstallation(id).reader, repo);
+        sources.set(id, source);
+      }
+      return source;
+    },
+    platformRepoForEvents: config.platformRepo.kind === 'github' ? config.platformRepo.repo : undefined,
+    botLogins: ['pave[bot]'],
+    // The index fills from installation and push events; there is nothing local to index.
+    indexLocal: async () => 0,
+  };
 }

@@ -18,7 +18,7 @@ import { createGitHubRepositories } from './github-repositories.js';
 export interface Repositories {
   readonly embedded: boolean;
   forInstallation(installationId?: number): RepositoryPorts;
-  readonly platform: PlatformSource;
+  platform(installationId?: number): PlatformSource;
   /** The platform repository as webhooks name it (undefined in the embedded default). */
   readonly platformRepoForEvents?: string;
   /** pave's own logins: their comments are never commands. */
@@ -44,7 +44,7 @@ export function createRepositories(config: AppConfig, logger: Logger, onRateLimi
   return {
     embedded: true,
     forInstallation: () => ports,
-    platform,
+    platform: () => platform,
     botLogins: ['pave[bot]'],
     recentReports: reporters.recent,
     async indexLocal(enqueue) {

@@ -56,6 +56,11 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
   const enqueuer = createEnqueuer(config.redisUrl, { prefix: bullPrefix, onError: (err) => logger.debug({ err: String(err) }, 'queue connection error') });
   const metrics = createMetrics(registry, { queueDepth: () => enqueuer.counts() });
   const repositories = createRepositories(config, logger, (remaining) => metrics.githubRateLimitRemaining.set(remaining));
+  const reachable = await Promise.race([enqueuer.ping().then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 1_500))]);
+  if (!reachable) {
+    logger.warn({ redis: config.redisUrl.replace(/\/\/[^@]*@/, '//***@') },
+      'Redis is not reachable: webhooks are answered 503 and no job runs until it is (start one with `redis-server --daemonize yes`); pave keeps retrying');
+  }
 
   const deps: JobDeps = {
     repositories: repositories.forInstallation,

@@ -55,9 +55,10 @@ beforeAll(async () => {
     resolveRef: async () => SHA_A,
     readTree: (_repo, sha, include, max) => readSourceTree(sha === SHA_B ? platformHead : 'platform-repo-example', { include, ...(max ? { maxBytes: max } : {}) }),
   };
+  const platformSource = createPlatformSource(platformReader, PLATFORM);
   deps = {
     repositories: () => ({ reader: local, statuses: reporters, comments: reporters, directory: reporters }),
-    platform: createPlatformSource(platformReader, PLATFORM),
+    platform: () => platformSource,
     state: createStateDirectory(join(tmp, 'state'), silentLogger),
     index: createRedisComponentIndex(r.redis, { prefix: r.prefix }),
     runs: createRedisRunStore(r.redis, { prefix: r.prefix }),
