@@ -61,11 +61,13 @@ describe('GitHub double', () => {
     await call('POST', '/repos/acme/orders/statuses/' + github.state.resolve(github.state.repo('acme/orders'), 'main'), { state: 'fine' });
     await call('GET', '/repos/acme/orders/git/trees/main?recursive=1&bogus=2');
     await call('GET', '/repos/acme/orders/no-such-thing');
+    await call('GET', '/repos/acme/orders/issues/seven/comments');
 
     expect(github.violations.map((v) => v.problem)).toEqual([
       expect.stringContaining('body: /state must be equal to one of the allowed values'),
       'unknown query parameter bogus',
       expect.stringContaining('no such operation'),
+      'path: /issue_number must be integer',
     ]);
     github.violations.length = 0;
   });

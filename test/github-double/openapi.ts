@@ -39,6 +39,7 @@ interface CompiledOperation {
   readonly op: SubsetOperation;
   readonly pattern: RegExp;
   readonly names: readonly string[];
+  readonly pathParams: ValidateFunction;
   readonly query: ValidateFunction;
   readonly queryNames: ReadonlySet<string>;
   readonly body?: ValidateFunction;
@@ -69,11 +70,17 @@ export class OpenApiSubset {
         return MULTI_SEGMENT.has(name) ? '(.+?)' : '([^/]+)';
       });
       const queryParams = op.parameters.filter((p) => p.in === 'query');
+      const pathParams = op.parameters.filter((p) => p.in === 'path');
       return {
         key: `${op.method} ${op.path}`,
         op,
         pattern: new RegExp(`^${source}$`),
         names,
+        pathParams: queryAjv.compile({
+          type: 'object',
+          properties: Object.fromEntries(pathParams.map((p) => [p.name, p.schema])),
+          required: pathParams.map((p) => p.name),
+        }),
         query: queryAjv.compile({
           type: 'object',
           properties: Object.fromEntries(queryParams.map((p) => [p.name, p.schema])),
@@ -106,10 +113,14 @@ export class OpenApiSubset {
     return undefined;
   }
 
-  /** Problems with a request to `key`: unknown or missing query parameters, a body that does not match. */
-  checkRequest(key: OperationKey, query: Readonly<Record<string, string>>, body: unknown): string[] {
+  /**
+   * Problems with a request to `key`: path parameters of the wrong type (`issue_number=abc`),
+   * unknown or missing query parameters, a body that does not match.
+   */
+  checkRequest(key: OperationKey, params: Readonly<Record<string, string>>, query: Readonly<Record<string, string>>, body: unknown): string[] {
     const compiled = this.find(key);
     const problems: string[] = [];
+    if (!compiled.pathParams({ ...params })) problems.push(`path: ${describeErrors(compiled.pathParams)}`);
     for (const name of Object.keys(query)) {
       if (!compiled.queryNames.has(name)) problems.push(`unknown query parameter ${name}`);
     }

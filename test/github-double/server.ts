@@ -105,7 +105,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       record(404, null);
       return c.json({ message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }, 404);
     }
-    problems.push(...SERVED.checkRequest(matched.key, query, body));
+    problems.push(...SERVED.checkRequest(matched.key, matched.params, query, body));
     for (const problem of problems) violations.push({ operation: matched.key, method, path, problem });
 
     const fault = faults.take(matched.key);
