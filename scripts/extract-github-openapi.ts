@@ -27,6 +27,7 @@ export const OPERATIONS = [
   'GET /app/hook/deliveries/{delivery_id}',
   'POST /app/hook/deliveries/{delivery_id}/attempts',
   'GET /rate_limit',
+  'GET /user',
   'GET /orgs/{org}/teams/{team_slug}/memberships/{username}',
   'GET /repos/{owner}/{repo}',
   'GET /repos/{owner}/{repo}/collaborators/{username}/permission',

@@ -107,6 +107,7 @@ describe('GitHub double', () => {
       ['GET', '/orgs/acme/teams/platform/memberships/dev'],
       ['GET', '/repos/acme/orders/collaborators/dev/permission'],
       ['GET', '/rate_limit'],
+      ['GET', '/user'],
       ['GET', '/app', undefined, `Bearer ${jwt}`],
       ['POST', '/app/installations/7/access_tokens', undefined, `Bearer ${jwt}`],
       ['GET', '/app/hook/deliveries?status=failure', undefined, `Bearer ${jwt}`],
@@ -118,7 +119,7 @@ describe('GitHub double', () => {
     const statuses: number[] = [];
     for (const [method, path, body, auth] of calls) statuses.push((await call(method, path, body, auth)).status);
 
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 200, 201, 200, 200, 201, 200, 200, 200, 200, 200, 200, 201, 200, 200, 202, 204]);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 200, 201, 200, 200, 201, 200, 200, 200, 200, 200, 200, 200, 201, 200, 200, 202, 204]);
     expect(new Set(github.requests.map((r) => r.operation))).toEqual(new Set(SERVED.keys)); // every served operation
     expect(github.responseViolations).toEqual([]);
     expect(github.violations).toEqual([]);

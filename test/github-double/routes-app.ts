@@ -102,8 +102,22 @@ export function appRoutes(tokens: TokenRegistry, appId: number): Record<string, 
     return { status: 200, body: { resources: { core, search: { ...core, limit: 30, remaining: 30, resource: 'search' } }, rate: core } };
   };
 
+  const getUser: Handler = (ctx) => {
+    // An installation token is not a user: GitHub answers 403 "Resource not accessible by integration".
+    if (ctx.principal.kind !== 'user') return error(403, 'Resource not accessible by integration');
+    const user = ctx.state.user(ctx.principal.login);
+    return {
+      status: 200,
+      body: {
+        ...userJson(ctx.api, user), name: user.login, company: null, blog: '', location: null, email: null, hireable: null, bio: null,
+        public_repos: 0, public_gists: 0, followers: 0, following: 0, created_at: '2024-01-01T00:00:00Z', updated_at: '2024-01-01T00:00:00Z',
+      },
+    };
+  };
+
   return {
     'GET /app': getApp,
+    'GET /user': getUser,
     'POST /app/installations/{installation_id}/access_tokens': createAccessToken,
     'GET /app/hook/deliveries': listDeliveries,
     'GET /app/hook/deliveries/{delivery_id}': getDelivery,

@@ -39,6 +39,18 @@ describe('GitHub clients', () => {
     expect(() => createGitHubAdapters({ apiUrl: h.github.url, auth: { kind: 'none' } })).toThrow(ConfigError);
   });
 
+  it('knows the login its comments appear under, asking once', async () => {
+    h.github.tokens.addPersonalToken('ghp_whoami', 'pave-bot-user');
+    const tokenMode = createGitHubAdapters({ apiUrl: h.github.url, auth: { kind: 'token', token: 'ghp_whoami' } });
+    const appMode = h.build();
+    h.github.clearRequests();
+
+    expect(await appMode.botLogin()).toBe('pave-test[bot]');
+    expect(await appMode.botLogin()).toBe('pave-test[bot]');
+    expect(await tokenMode.botLogin()).toBe('pave-bot-user');
+    expect(h.github.requests.map((r) => r.operation)).toEqual(['GET /app', 'GET /user']);
+  });
+
   it('needs an installation id in App mode', () => {
     expect(() => h.adapters.forInstallation()).toThrow(ConfigError);
   });

@@ -15,6 +15,7 @@ import { createStatusReporter } from './commit-status.js';
 import type { ContentBudget } from './content-budget.js';
 import { createWebhookDeliveries, type WebhookDeliveries } from './deliveries.js';
 import { createDirectory } from './directory.js';
+import { translated } from './errors.js';
 import { ObjectCache } from './object-cache.js';
 import { createCommentReporter } from './pr-comment.js';
 import { createRepositoryReader } from './repository-reader.js';
@@ -58,6 +59,11 @@ export interface GitHubAdapters {
   readonly deliveries: WebhookDeliveries;
   /** The latest `x-ratelimit-remaining` GitHub sent, if any. */
   rateLimitRemaining(): number | undefined;
+  /**
+   * The login pave's comments and statuses appear under: `<app-slug>[bot]` for an App (`GET /app`
+   * with the JWT), the token's user otherwise (`GET /user`). Asked once, then remembered.
+   */
+  botLogin(): Promise<string>;
   readonly cache: ObjectCache;
   readonly clients: GitHubClients;
 }
@@ -73,6 +79,17 @@ export function createGitHubAdapters(options: GitHubAdaptersOptions): GitHubAdap
     onRateLimitRemaining: options.onRateLimitRemaining,
   });
   const ports = new Map<number | undefined, GitHubPorts>();
+  let login: Promise<string> | undefined;
+  const askLogin = async (): Promise<string> => {
+    if (options.auth.kind === 'app') {
+      const app = clients.app();
+      const { data } = await translated(() => app.rest.apps.getAuthenticated());
+      return `${data?.slug ?? ''}[bot]`;
+    }
+    const client = clients.forInstallation();
+    const { data } = await translated(() => client.rest.users.getAuthenticated());
+    return data.login;
+  };
   return {
     forInstallation(installationId) {
       const key = options.auth.kind === 'token' ? undefined : installationId;
@@ -93,6 +110,13 @@ export function createGitHubAdapters(options: GitHubAdaptersOptions): GitHubAdap
     },
     deliveries: createWebhookDeliveries(() => clients.app()),
     rateLimitRemaining: () => clients.rateLimitRemaining(),
+    botLogin() {
+      login ??= askLogin().catch((err: unknown) => {
+        login = undefined; // ask again next time
+        throw err;
+      });
+      return login;
+    },
     cache,
     clients,
   };
