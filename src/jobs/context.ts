@@ -30,6 +30,8 @@ export interface JobDeps {
   readonly clock: Clock;
   /** Base URL of the run pages, e.g. `https://pave.acme.example`. */
   readonly publicUrl: string;
+  /** Post the pending status only when a plan takes longer than this. @defaultValue 750 */
+  readonly pendingAfterMs?: number;
   readonly logger: Logger;
 }
 

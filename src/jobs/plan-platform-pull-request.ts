@@ -11,14 +11,12 @@ import { renderPlatformImpactMarkdown } from '../render/platform-markdown.js';
 import type { PlanPlatformPullRequest } from '../queue/jobs.js';
 import { PLATFORM_PLAN_MARKER, runIdFor, type JobContext, type JobDeps } from './context.js';
 import { knownComponents, platformProblemsComment } from './plan-support.js';
-import { finishRun, startRun } from './run-lifecycle.js';
+import { runPlan } from './run-lifecycle.js';
 
 export async function planPlatformPullRequest(deps: JobDeps, job: PlanPlatformPullRequest, ctx: JobContext): Promise<Run> {
   const ports = deps.repositories(job.installationId);
   const id = runIdFor('platform-pr', job.repo, job.prNumber, job.headSha);
-  const run = await startRun(deps, ports, { id, kind: 'plan-platform-pr', repo: job.repo, prNumber: job.prNumber, headSha: job.headSha, installationId: job.installationId }, ctx);
-
-  return finishRun(deps, run, ctx, async () => {
+  return runPlan(deps, ports, { id, kind: 'plan-platform-pr', repo: job.repo, prNumber: job.prNumber, headSha: job.headSha, installationId: job.installationId }, ctx, async (run) => {
     const source = deps.platform(job.installationId);
     const [base, head] = await Promise.all([source.at(job.baseSha), source.at(job.headSha)]);
     if (!head.result.ok) {

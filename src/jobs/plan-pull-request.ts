@@ -16,14 +16,12 @@ import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import type { PlanPullRequest } from '../queue/jobs.js';
 import { PLAN_MARKER, PLAN_STATUS_CONTEXT, runIdFor, type JobContext, type JobDeps } from './context.js';
 import { isDescriptorPath, knownComponents, platformProblemsComment, planDescription } from './plan-support.js';
-import { finishRun, startRun } from './run-lifecycle.js';
+import { runPlan } from './run-lifecycle.js';
 
 export async function planPullRequest(deps: JobDeps, job: PlanPullRequest, ctx: JobContext): Promise<Run> {
   const ports = deps.repositories(job.installationId);
   const id = runIdFor('pr', job.repo, job.prNumber, job.headSha, job.all ? '-all' : '');
-  const run = await startRun(deps, ports, { id, kind: 'plan-pr', repo: job.repo, prNumber: job.prNumber, headSha: job.headSha, installationId: job.installationId }, ctx);
-
-  return finishRun(deps, run, ctx, async () => {
+  return runPlan(deps, ports, { id, kind: 'plan-pr', repo: job.repo, prNumber: job.prNumber, headSha: job.headSha, installationId: job.installationId }, ctx, async (run) => {
     const platformSource = deps.platform(job.installationId);
     const platform = await platformSource.current();
     if (!platform.result.ok) {

@@ -25,10 +25,11 @@ export async function postReport(deps: JobDeps, job: PostReport, ctx: JobContext
     return;
   }
   if (run.state === 'running') return; // a finished report for a run that was retried; the retry reports
-  await ports.statuses.setStatus(run.repo, run.headSha, { context: PLAN_STATUS_CONTEXT, state: STATE[run.state], description: run.description, targetUrl });
+  // The comment first: it is what people wait for (GitHub spaces an integration's writes by a second).
   if (run.comment) {
     const marker = run.kind === 'plan-platform-pr' ? PLATFORM_PLAN_MARKER : PLAN_MARKER;
     const outcome = await ports.comments.upsertComment(run.repo, run.prNumber, marker, run.comment);
     ctx.logger.info({ runId: run.id, outcome }, 'plan comment posted');
   }
+  await ports.statuses.setStatus(run.repo, run.headSha, { context: PLAN_STATUS_CONTEXT, state: STATE[run.state], description: run.description, targetUrl });
 }

@@ -56,7 +56,8 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
   const enqueuer = createEnqueuer(config.redisUrl, { prefix: bullPrefix, onError: (err) => logger.debug({ err: String(err) }, 'queue connection error') });
   const metrics = createMetrics(registry, { queueDepth: () => enqueuer.counts() });
   const repositories = createRepositories(config, logger, (remaining) => metrics.githubRateLimitRemaining.set(remaining));
-  const reachable = await Promise.race([enqueuer.ping().then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 1_500))]);
+  // Give the connections a moment to come up, so the first deliveries are not refused needlessly.
+  const reachable = await waitUntil(async () => fast.status === 'ready' && (await enqueuer.ping().then(() => true, () => false)), 2_000);
   if (!reachable) {
     logger.warn({ redis: config.redisUrl.replace(/\/\/[^@]*@/, '//***@') },
       'Redis is not reachable: webhooks are answered 503 and no job runs until it is (start one with `redis-server --daemonize yes`); pave keeps retrying');
@@ -132,6 +133,15 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
       patient.disconnect();
     },
   };
+}
+
+async function waitUntil(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return false;
 }
 
 async function listen(app: Hono, config: AppConfig): Promise<{ server: ServerType; url: string }> {

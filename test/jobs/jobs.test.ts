@@ -65,6 +65,7 @@ beforeAll(async () => {
     enqueue: async (jobs) => void enqueued.push(...jobs),
     clock: { now: () => new Date('2026-11-23T12:00:00Z') },
     publicUrl: 'http://pave.test',
+    pendingAfterMs: 0, // post the pending status at once, so these tests see it
     logger: silentLogger,
   };
   for (const repo of Object.keys(examples)) await handleJob(deps, { kind: 'index-repo', repo, ...meta }, ctx);
@@ -117,8 +118,8 @@ describe('plan-pr', () => {
     await handleJob(deps, { kind: 'report', runId, phase: 'finished' }, ctx);
     await handleJob(deps, { kind: 'report', runId, phase: 'started' }, ctx); // late: must not go back to pending
 
-    expect(reporters.recent.map((x) => x.type)).toEqual(['status', 'comment']);
-    expect(reporters.recent[0]!.text).toMatch(/^pave\/plan success: /);
+    expect(reporters.recent.map((x) => x.type)).toEqual(['comment', 'status']);
+    expect(reporters.recent[1]!.text).toMatch(/^pave\/plan success: /);
   });
 });
 

@@ -1,0 +1,126 @@
+/**
+ * End-to-end harness: the GitHub double seeded with the example organization (platform repository
+ * and the four component repositories, installation 7), real Redis under a unique prefix, and the
+ * pave service (in process, or as separate web and worker processes) pointed at both.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig, type AppConfig } from '../../src/config/env.js';
+import { createLogger } from '../../src/main/logger.js';
+import { startService, type Service } from '../../src/main/service.js';
+import { filesFromDirectory, startGitHubDouble, type GitHubDouble } from '../github-double/index.js';
+import { installationEvent, webhookRequest } from '../fixtures/github/index.js';
+import { REDIS_URL, testRedis } from '../helpers/redis.js';
+
+export const ORG = 'acme-bank';
+export const INSTALLATION = 7;
+export const PLATFORM = `${ORG}/platform`;
+export const SECRET = 'e2e-webhook-secret-' + 'x'.repeat(16);
+export const REPOS = readdirSync('examples').map((name) => `${ORG}/${name}`).sort();
+
+export interface Harness {
+  readonly github: GitHubDouble;
+  readonly config: AppConfig;
+  readonly logs: () => string;
+  service?: Service;
+  readonly prefix: string;
+  readonly bullPrefix: string;
+  readonly tmp: string;
+  /** POST a signed delivery to the web process. */
+  deliver(event: string, payload: object, options?: { deliveryId?: string; secret?: string }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export function seedOrganization(github: GitHubDouble): void {
+  github.state.addInstallation(INSTALLATION, ORG);
+  github.state.createRepo(PLATFORM, { installationId: INSTALLATION, files: filesFromDirectory('platform-repo-example') });
+  for (const repo of REPOS) {
+    github.state.createRepo(repo, { installationId: INSTALLATION, files: filesFromDirectory(join('examples', repo.split('/')[1]!)) });
+  }
+}
+
+export function serviceEnv(github: GitHubDouble, tmp: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    GITHUB_APP_ID: String(github.app.id),
+    GITHUB_PRIVATE_KEY: github.app.privateKey,
+    GITHUB_API_URL: github.url,
+    WEBHOOK_SECRET: SECRET,
+    PLATFORM_REPO: PLATFORM,
+    REDIS_URL,
+    PORT: '0',
+    PUBLIC_URL: 'http://pave.test',
+    STATE_REPO: join(tmp, 'state'),
+    LOG_LEVEL: 'info',
+    PAVE_CONCURRENCY: '4',
+    ...extra,
+  };
+}
+
+export async function startHarness(options: { inProcess?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
+  const github = await startGitHubDouble();
+  seedOrganization(github);
+  const tmp = await mkdtemp(join(tmpdir(), 'pave-e2e-'));
+  const { prefix, cleanup } = testRedis();
+  const bullPrefix = `bull-e2e-${randomBytes(4).toString('hex')}`;
+  const config = loadConfig(serviceEnv(github, tmp, options.env), { readFile: (p) => readFileSync(p, 'utf8'), randomSecret: () => 'unused' });
+  const chunks: string[] = [];
+  const sink = new Writable({ write(chunk, _enc, done) { chunks.push(String(chunk)); done(); } });
+  const harness: Harness = {
+    github, config, prefix, bullPrefix, tmp,
+    logs: () => chunks.join(''),
+    async deliver(event, payload, o = {}) {
+      const req = await webhookRequest(event, payload, o.secret ?? SECRET, o.deliveryId);
+      if (!harness.service?.url) throw new Error('no web process');
+      return fetch(`${harness.service.url}/webhooks/github`, { method: 'POST', headers: req.headers, body: req.body });
+    },
+    async close() {
+      await harness.service?.close();
+      await github.close();
+      await cleanup();
+      await cleanBull(bullPrefix);
+      await rm(tmp, { recursive: true, force: true });
+    },
+  };
+  if (options.inProcess !== false) {
+    harness.service = await startService(config, { logger: createLogger('info', sink), keyPrefix: prefix, bullPrefix, graceMs: 2_000 });
+  }
+  return harness;
+}
+
+/** Deliver `installation.created` for every repository and wait until the index has them. */
+export async function installEverything(h: Harness): Promise<void> {
+  const res = await h.deliver('installation', installationEvent('created', { installationId: INSTALLATION, account: ORG, repositories: [PLATFORM, ...REPOS] }));
+  if (res.status !== 202) throw new Error(`installation delivery answered ${res.status}`);
+  await waitFor(() => h.github.count('GET /repos/{owner}/{repo}/git/trees/{tree_sha}') >= REPOS.length + 1 && indexed(h) >= REPOS.length, 'the index to fill');
+}
+
+let indexedCount = 0;
+function indexed(h: Harness): number {
+  indexedCount = (h.logs().match(/"msg":"repository indexed"/g) ?? []).length;
+  return indexedCount;
+}
+
+/** Poll until `check` holds (or fail after `ms`, naming what was awaited). */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function cleanBull(prefix: string): Promise<void> {
+  const { redis, cleanup } = testRedis();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  await cleanup();
+}
