@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { DeliveryDedupe } from '../domain/delivery-dedupe.js';
@@ -143,13 +144,22 @@ describe('POST /webhooks/github', () => {
     expect(enqueued).toEqual([]);
   });
 
-  it('answers 400 to a body that is not UTF-8', async () => {
+  it('answers 401 to a body that is not UTF-8, even signed over its bytes (GitHub only sends UTF-8)', async () => {
     const { app } = setup();
-    const headers = await githubHeaders('pull_request', 'd-1', 'x', SECRET);
+    const bytes = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+    const headers = { ...(await githubHeaders('pull_request', 'd-1', 'x', SECRET)), 'x-hub-signature-256': 'sha256=' + createHmac('sha256', SECRET).update(bytes).digest('hex') };
 
-    const res = await app.request('/webhooks/github', { method: 'POST', headers, body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) });
+    const res = await app.request('/webhooks/github', { method: 'POST', headers, body: bytes });
 
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(401);
+  });
+
+  it('verifies the exact bytes of a non-ASCII payload', async () => {
+    const { app } = setup();
+
+    const res = await post(app, 'issue_comment', anIssueCommentEvent({ body: '/pave plan — ünïcødé ✓ 🚀' }));
+
+    expect(res.status).toBe(202);
   });
 
   it('answers 202 with no jobs and the reason to events it ignores, without touching the dedupe', async () => {

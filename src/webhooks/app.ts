@@ -6,8 +6,8 @@
  * |---|---|---|
  * | 202 `{ jobs, ignored? }` | verified; jobs enqueued, or none needed (`ignored` says why) | `accepted` / `ignored` |
  * | 200 `{ duplicate: true }` | the delivery id was processed before (a redelivery) | `duplicate` |
- * | 400 | no or malformed `X-GitHub-Event` / `X-GitHub-Delivery`, bad `Content-Length`, invalid UTF-8 or JSON | `bad_request` |
- * | 401 | `X-Hub-Signature-256` missing, not `sha256=`, or wrong for every secret | `unauthorized` |
+ * | 400 | no or malformed `X-GitHub-Event` / `X-GitHub-Delivery`, bad `Content-Length`, a body that is not JSON | `bad_request` |
+ * | 401 | `X-Hub-Signature-256` missing, not `sha256=`, or wrong for every secret (a body that is not UTF-8 cannot match) | `unauthorized` |
  * | 413 | body over the cap (25 MB, GitHub's own payload limit) | `too_large` |
  * | 503 | Redis unreachable or slower than the deadline: GitHub marks the delivery failed and it is redelivered | `unavailable` |
  *
@@ -91,7 +91,6 @@ export function createWebhookApp(deps: WebhookAppDeps): Hono {
   const log = deps.log ?? silent;
   const clock = deps.clock ?? systemClock;
   const { metrics } = deps;
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
 
   const app = new Hono();
 
@@ -115,12 +114,7 @@ export function createWebhookApp(deps: WebhookAppDeps): Hono {
     if (body.kind === 'too-large') return answer('too_large', 413, { error: `payload over ${limits.maxBodyBytes} bytes` });
     if (body.kind === 'bad-length') return answer('bad_request', 400, { error: 'invalid Content-Length' });
 
-    let text: string;
-    try {
-      text = utf8.decode(body.bytes);
-    } catch {
-      return answer('bad_request', 400, { error: 'payload is not UTF-8' });
-    }
+    const { text } = body;
     if (!(await verifySignature(deps.secrets, text, signature))) {
       log.warn({ deliveryId, event }, 'webhook signature rejected');
       return answer('unauthorized', 401, { error: 'signature does not match' });
