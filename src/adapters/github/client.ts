@@ -70,6 +70,7 @@ export interface GitHubClients {
 
 type ResponseHeaders = Readonly<Record<string, string | number | undefined>>;
 
+/** Build the clients for `options.auth`; throws `ConfigError` without credentials. Construct once per process. */
 export function createGitHubClients(options: GitHubClientOptions): GitHubClients {
   const { auth } = options;
   if (auth.kind === 'none') throw new ConfigError('GitHub credentials are not configured (GITHUB_APP_ID + key, or GITHUB_TOKEN)');

@@ -16,6 +16,7 @@ export function cutDescription(text: string, max = MAX_STATUS_DESCRIPTION): stri
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
 }
 
+/** Commit statuses through `octokit` (an installation or token client). */
 export function createStatusReporter(octokit: GitHubClient): StatusReporter {
   return {
     async setStatus(repo: RepoName, sha: string, status: CommitStatus): Promise<void> {

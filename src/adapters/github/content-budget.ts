@@ -44,6 +44,7 @@ export function createsContent(method: string, path: string): boolean {
   return CONTENT_ROUTES.some((r) => r.test(pathname));
 }
 
+/** Token buckets per actor; see the module comment. Share one instance per process. */
 export class ContentBudget {
   private readonly windows: readonly { capacity: number; perMs: number }[];
   private readonly buckets = new Map<string, Bucket[]>();

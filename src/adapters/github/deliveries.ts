@@ -37,6 +37,7 @@ function succeeded(d: HookDelivery): boolean {
   return d.statusCode >= 200 && d.statusCode < 400;
 }
 
+/** The delivery log through `app()`, the App's JWT client (asked for on each call, so a token setup fails only when used). */
 export function createWebhookDeliveries(app: () => GitHubClient): WebhookDeliveries {
   const deliveries: WebhookDeliveries = {
     async list(since) {

@@ -20,6 +20,7 @@ function splitTeam(team: string): { org: string; team_slug: string } {
   return { org, team_slug: slug };
 }
 
+/** Team and permission questions through `octokit` (needs the App's `members: read` for teams). */
 export function createDirectory(octokit: GitHubClient): Directory {
   return {
     async isTeamMember(team, login) {

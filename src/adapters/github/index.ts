@@ -68,6 +68,7 @@ export interface GitHubAdapters {
   readonly clients: GitHubClients;
 }
 
+/** Build everything GitHub-facing once per process (`src/main`); ports are memoized per installation. */
 export function createGitHubAdapters(options: GitHubAdaptersOptions): GitHubAdapters {
   const cache = options.cache ?? new ObjectCache();
   const clients = createGitHubClients({

@@ -16,6 +16,7 @@ export interface ObjectCacheStats {
   readonly misses: number;
 }
 
+/** Least-recently-used map with a byte budget; see the module comment. */
 export class ObjectCache {
   readonly maxBytes: number;
   private readonly entries = new Map<string, { value: unknown; bytes: number }>();

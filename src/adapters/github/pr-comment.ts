@@ -54,6 +54,7 @@ export function stickyBody(marker: string, body: string): string {
   return cut.includes(marker) ? cut : `${marker}\n${cut}`;
 }
 
+/** Sticky comments, reactions and replies through `octokit` (an installation or token client). */
 export function createCommentReporter(octokit: GitHubClient): CommentReporter {
   return {
     async upsertComment(repo: RepoName, issueNumber: number, marker: string, body: string): Promise<UpsertOutcome> {

@@ -60,6 +60,7 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/** A reader over `octokit` (an installation or token client) that caches in `options.cache`. */
 export function createRepositoryReader(octokit: GitHubClient, options: RepositoryReaderOptions): RepositoryReader {
   const { cache } = options;
   const clock = options.clock ?? { now: () => new Date() };
