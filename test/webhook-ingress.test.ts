@@ -3,6 +3,9 @@
  * enqueuer — against real Redis: signed deliveries become jobs, redeliveries do not, and Redis
  * being away is a fast 503.
  */
+import { request, type ClientRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
@@ -124,5 +127,77 @@ describe('createRedisDeliveryDedupe', () => {
     expect(answers).toEqual([false, true, false]);
     expect(afterForget).toBe(false);
     expect(await redis.ttl(`${prefix}d-1`)).toBeGreaterThan(55);
+  });
+});
+
+describe('webhook ingress over real HTTP (@hono/node-server)', () => {
+  async function listen(maxBodyBytes: number) {
+    const registry = new Registry();
+    const seen = new Set<string>();
+    const app = createWebhookApp({
+      secrets: [SECRET],
+      botLogins: [],
+      dedupe: { seen: async (id) => seen.has(id) || (seen.add(id), false), forget: async (id) => void seen.delete(id) },
+      enqueue: async (jobs) => jobs.map((j) => ({ id: j.kind, queue: 'q' })),
+      ready: async () => undefined,
+      registry,
+      metrics: createMetrics(registry),
+      limits: { maxBodyBytes },
+    });
+    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    return (server.address() as AddressInfo).port;
+  }
+
+  /** POST whose body is produced by `write`; resolves with the status once the server answers. */
+  function send(port: number, headers: Record<string, string>, write: (req: ClientRequest) => void): Promise<{ status: number; sent: () => number }> {
+    return new Promise((resolve, reject) => {
+      let sent = 0;
+      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/webhooks/github', headers }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, sent: () => sent });
+        req.destroy();
+      });
+      req.on('error', (err) => (sent > 0 ? undefined : reject(err)));
+      const originalWrite = req.write.bind(req);
+      req.write = ((chunk: Buffer, ...rest: never[]) => { sent += chunk.length; return originalWrite(chunk, ...rest); }) as typeof req.write;
+      write(req);
+    });
+  }
+
+  it('accepts a signed delivery', async () => {
+    const port = await listen(1 << 20);
+    const body = JSON.stringify(aPullRequestEvent());
+
+    const res = await send(port, { ...(await githubHeaders('pull_request', 'http-1', body, SECRET)), 'content-length': String(Buffer.byteLength(body)) }, (req) => req.end(body));
+
+    expect(res.status).toBe(202);
+  });
+
+  it('answers 413 to a declared length over the cap before the body is sent', async () => {
+    const port = await listen(1 << 20);
+    const headers = { ...(await githubHeaders('push', 'http-2', 'x', SECRET)), 'content-length': String(30 << 20) };
+
+    // Send one chunk, then wait: the answer must not depend on the rest arriving.
+    const res = await send(port, headers, (req) => req.write(Buffer.alloc(64 << 10)));
+
+    expect(res.status).toBe(413);
+    expect(res.sent()).toBeLessThan(1 << 20);
+  });
+
+  it('answers 413 to a chunked body once it passes the cap, while the client keeps sending', async () => {
+    const port = await listen(1 << 20);
+    const headers = { ...(await githubHeaders('push', 'http-3', 'x', SECRET)), 'transfer-encoding': 'chunked' };
+    const chunk = Buffer.alloc(64 << 10, 0x20);
+    let timer: NodeJS.Timeout | undefined;
+    cleanups.push(async () => clearInterval(timer));
+
+    const res = await send(port, headers, (req) => {
+      timer = setInterval(() => { if (!req.destroyed) req.write(chunk); }, 1);
+    });
+
+    expect(res.status).toBe(413);
+    expect(res.sent()).toBeLessThan(8 << 20);
   });
 });
