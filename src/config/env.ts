@@ -40,6 +40,9 @@ export interface AppConfig {
   readonly localReposDir: string;
   /** Worker concurrency per queue. */
   readonly concurrency: number;
+  /** Prefix of pave's Redis keys (runs, index, dedupe) and of BullMQ's. */
+  readonly keyPrefix: string;
+  readonly queuePrefix: string;
 }
 
 export class ConfigurationError extends Error {
@@ -67,6 +70,8 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOCAL_REPOS_DIR: z.string().default('examples'),
   PAVE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  PAVE_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('pave:'),
+  PAVE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (BullMQ adds its own colons)').default('bull'),
 });
 
 /**
@@ -133,5 +138,7 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     localReposDir: e.LOCAL_REPOS_DIR,
     concurrency: e.PAVE_CONCURRENCY,
+    keyPrefix: e.PAVE_KEY_PREFIX,
+    queuePrefix: e.PAVE_QUEUE_PREFIX,
   };
 }

@@ -41,8 +41,8 @@ export interface ServiceOptions {
 
 export async function startService(config: AppConfig, options: ServiceOptions): Promise<Service> {
   const { logger } = options;
-  const keyPrefix = options.keyPrefix ?? 'pave:';
-  const bullPrefix = options.bullPrefix ?? 'bull';
+  const keyPrefix = options.keyPrefix ?? config.keyPrefix;
+  const bullPrefix = options.bullPrefix ?? config.queuePrefix;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -98,7 +98,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     app.get('/healthz', (c) => c.text('ok'));
     app.get('/readyz', async (c) => (await patient.ping().then(() => true, () => false)) ? c.text('ready') : c.text('redis unreachable', 503));
     app.get('/metrics', async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }));
-    if (config.port !== 0 || options.graceMs !== undefined) ({ server, url } = await listen(app, config));
+    ({ server, url } = await listen(app, config));
   }
 
   let pool: WorkerPool | undefined;
