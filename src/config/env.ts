@@ -40,6 +40,9 @@ export interface AppConfig {
   readonly localReposDir: string;
   /** Worker concurrency per queue. */
   readonly concurrency: number;
+  /** Spacing of GitHub writes, and of content-creating writes (comments), per installation (ms). */
+  readonly githubWriteSpacingMs: number;
+  readonly githubContentSpacingMs: number;
   /** Prefix of pave's Redis keys (runs, index, dedupe) and of BullMQ's. */
   readonly keyPrefix: string;
   readonly queuePrefix: string;
@@ -70,6 +73,8 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOCAL_REPOS_DIR: z.string().default('examples'),
   PAVE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  GITHUB_WRITE_SPACING_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  GITHUB_CONTENT_SPACING_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
   PAVE_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('pave:'),
   PAVE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (BullMQ adds its own colons)').default('bull'),
 });
@@ -138,6 +143,8 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     localReposDir: e.LOCAL_REPOS_DIR,
     concurrency: e.PAVE_CONCURRENCY,
+    githubWriteSpacingMs: e.GITHUB_WRITE_SPACING_MS,
+    githubContentSpacingMs: e.GITHUB_CONTENT_SPACING_MS,
     keyPrefix: e.PAVE_KEY_PREFIX,
     queuePrefix: e.PAVE_QUEUE_PREFIX,
   };

@@ -13,7 +13,10 @@ import { createPlatformSource, type PlatformSource } from '../jobs/platform-sour
 import type { Repositories } from './repositories.js';
 
 export function createGitHubRepositories(config: AppConfig, logger: Logger, onRateLimit: (remaining: number) => void): Repositories {
-  const github = createGitHubAdapters({ apiUrl: config.githubApiUrl, auth: config.github, logger, onRateLimitRemaining: onRateLimit });
+  const github = createGitHubAdapters({
+    apiUrl: config.githubApiUrl, auth: config.github, logger, onRateLimitRemaining: onRateLimit,
+    retry: { writeSpacingMs: config.githubWriteSpacingMs, notificationSpacingMs: config.githubContentSpacingMs },
+  });
   const sources = new Map<number | undefined, PlatformSource>();
   const local = config.platformRepo.kind === 'local'
     ? createPlatformSource(createLocalRepositoryReader(() => (config.platformRepo.kind === 'local' ? config.platformRepo.dir : undefined)), 'local/platform')
