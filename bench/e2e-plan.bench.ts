@@ -1,0 +1,74 @@
+/**
+ * `npm run bench:e2e-plan` — webhook-to-comment latency: a signed `pull_request.opened` delivered
+ * to the web process until the plan comment exists on the GitHub double, for 200 pull requests
+ * one after another (warm: tokens, platform and unchanged blobs cached), after one cold pull
+ * request. Real Redis, real HTTP, the whole service in this process.
+ *
+ * GitHub asks integrations to space writes (1 s) and comments (3 s) per installation; that
+ * pacing is switched off here (GITHUB_*_SPACING_MS=0) to measure pave itself, and the table says so.
+ * Baseline in the same run: the pure planning of the same component (no I/O).
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { pullRequestEventFromDouble } from '../test/fixtures/github/index.js';
+import { installEverything, startHarness, waitFor } from '../test/e2e/harness.js';
+import { findProject, loadPlatform, isPlatformInput } from '../src/config/platform/index.js';
+import { discoverComponents, isDescriptorPath, readComponent } from '../src/config/component/index.js';
+import { readSourceTree } from '../src/adapters/fs/read-source-tree.js';
+import { plan } from '../src/planner/plan.js';
+
+const COUNT = Number(process.env.BENCH_PRS ?? 200);
+const REPO = 'acme-bank/lending-backend';
+const FILE = 'loans-api/.choreo/component.yaml';
+const original = readFileSync(`examples/lending-backend/${FILE}`, 'utf8');
+
+const h = await startHarness({ env: { GITHUB_WRITE_SPACING_MS: '0', GITHUB_CONTENT_SPACING_MS: '0', LOG_LEVEL: 'warn' } });
+try {
+  await installEverything(h);
+  const comments = (n: number) => h.github.state.repo(REPO).comments.some((c) => c.issueNumber === n && c.body.startsWith('<!-- pave:plan -->'));
+
+  async function onePullRequest(i: number): Promise<number> {
+    h.github.state.commit(REPO, { branch: `bench-${i}`, files: { [FILE]: `${original}# change ${i}\n` } });
+    const pr = h.github.state.createPullRequest(REPO, { head: `bench-${i}`, author: 'dev' });
+    const payload = pullRequestEventFromDouble(h.github.state, REPO, pr.number, 'opened');
+    const t0 = performance.now();
+    const res = await h.deliver('pull_request', payload);
+    if (res.status !== 202) throw new Error(`delivery answered ${res.status}`);
+    await waitFor(() => comments(pr.number), `the comment of PR ${pr.number}`, 30_000);
+    return performance.now() - t0;
+  }
+
+  const cold = await onePullRequest(0);
+  const warm: number[] = [];
+  for (let i = 1; i <= COUNT; i++) warm.push(await onePullRequest(i));
+  warm.sort((a, b) => a - b);
+  const pct = (p: number) => warm[Math.min(warm.length - 1, Math.floor((p / 100) * warm.length))]!;
+
+  // Baseline: planning the same component from disk, no I/O after reading.
+  const platform = loadPlatform(await readSourceTree('platform-repo-example', { include: isPlatformInput }));
+  if (!platform.ok) throw new Error('example platform invalid');
+  const known = [];
+  for (const name of ['exchange-rates', 'interest-rates', 'investment-banking-backend', 'lending-backend']) {
+    const tree = await readSourceTree(`examples/${name}`, { include: isDescriptorPath });
+    for (const { root } of discoverComponents(tree.paths)) {
+      const r = readComponent(tree, root, { repoName: `acme-bank/${name}`, fileChecks: true });
+      if (r.descriptor) known.push({ repo: `acme-bank/${name}`, descriptor: r.descriptor });
+    }
+  }
+  const runs = 200;
+  const b0 = performance.now();
+  for (let i = 0; i < runs; i++) {
+    plan({ platform: platform.config, known, targets: [{ repo: REPO, root: 'loans-api' }], current: new Map(), projectOf: (r, root) => findProject(platform.config, r, root) });
+  }
+  const baseline = (performance.now() - b0) / runs;
+
+  console.log(`pave webhook → plan comment latency · ${COUNT} pull requests · node ${process.version} · ${new Date().toISOString()}`);
+  console.log('GitHub write pacing off (GITHUB_WRITE_SPACING_MS=0, GITHUB_CONTENT_SPACING_MS=0); GitHub double on loopback; real Redis\n');
+  console.log('| case | p50 ms | p95 ms | max ms | baseline: pure plan ms | p50 / baseline |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  console.log(`| cold (first PR: token, trees, blobs, platform) | ${cold.toFixed(0)} | — | — | ${baseline.toFixed(2)} | ${(cold / baseline).toFixed(0)}× |`);
+  console.log(`| warm (${COUNT} PRs, one after another) | ${pct(50).toFixed(0)} | ${pct(95).toFixed(0)} | ${warm.at(-1)!.toFixed(0)} | ${baseline.toFixed(2)} | ${(pct(50) / baseline).toFixed(0)}× |`);
+  console.log(`\nGitHub requests made: ${h.github.requests.length}; OpenAPI violations: ${h.github.violations.length}`);
+} finally {
+  await h.close();
+}
