@@ -32,7 +32,9 @@ if (config.github.kind === 'none') {
   logger.info({ platform: config.platformRepo, repos: config.localReposDir, stateRepo: config.stateRepo },
     'no GitHub credentials: running the embedded default (reports go to the run pages and this log, not to GitHub)');
   if (config.webhookSecretGenerated) {
-    process.stderr.write(`pave: generated a webhook secret for this run; it is in ${file} (\`npm run webhook\` reads it)\n`);
+    // Shown on an interactive terminal only: never into a log pipeline.
+    const shown = process.stderr.isTTY ? `: ${config.webhookSecret}` : '';
+    process.stderr.write(`pave: generated a webhook secret for this run${shown} (saved to ${file}, mode 0600; \`npm run webhook\` reads it)\n`);
   }
 }
 
