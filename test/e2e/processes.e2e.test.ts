@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startGitHubDouble, type GitHubDouble } from '../github-double/index.js';
 import { installationEvent, pullRequestEventFromDouble, webhookRequest } from '../fixtures/github/index.js';
-import { freePort } from '../helpers/redis-server.js';
-import { testRedis } from '../helpers/redis.js';
+import { deleteKeys, freePort } from '../helpers/redis-server.js';
+import { REDIS_URL } from '../helpers/redis.js';
 import { INSTALLATION, ORG, PLATFORM, REPOS, SECRET, seedOrganization, serviceEnv, waitFor } from './harness.js';
 
 let github: GitHubDouble;
@@ -55,16 +55,8 @@ afterAll(async () => {
     c.kill('SIGKILL');
   })));
   await github.close();
-  const { redis, cleanup } = testRedis();
-  for (const pattern of [`${prefixes.PAVE_KEY_PREFIX}*`, `${prefixes.PAVE_QUEUE_PREFIX}:*`]) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  }
-  await cleanup();
+  await deleteKeys(REDIS_URL, prefixes.PAVE_KEY_PREFIX);
+  await deleteKeys(REDIS_URL, `${prefixes.PAVE_QUEUE_PREFIX}:`);
   await rm(tmp, { recursive: true, force: true });
 });
 

@@ -1,6 +1,7 @@
 /** Real Redis for tests: a connection and a unique key prefix per test file, cleaned up after. */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { deleteKeys } from './redis-server.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -11,12 +12,7 @@ export function testRedis(): { redis: Redis; prefix: string; cleanup: () => Prom
     redis,
     prefix,
     async cleanup() {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-        if (keys.length > 0) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
+      await deleteKeys(REDIS_URL, prefix);
       redis.disconnect();
     },
   };
