@@ -78,6 +78,11 @@ async function serveTargets(): Promise<void> {
   process.send!({ ports: { bare: ports[0]!, noop: ports[1]!, bullmq: ports[2]! } satisfies Targets });
 
   process.on('message', async (message) => {
+    if (message === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send!({ cpu: user + system });
+      return;
+    }
     if (message !== 'stop') return;
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
     await enqueuer.close();
@@ -91,7 +96,7 @@ async function serveTargets(): Promise<void> {
 // ── load side (this process) ─────────────────────────────────────────────────────────────────
 
 interface Result {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number };
   errors: number;
   timeouts: number;
@@ -163,31 +168,49 @@ async function main(): Promise<void> {
   for (const [mode, rate] of [['max, 20 connections', undefined], ['fixed 500 req/s', 500]] as const) {
     // Rounds interleave the targets, so that a noisy neighbour slows all of them alike; each
     // round's ratio compares runs seconds apart.
-    const runs = new Map<keyof Targets, { rate: number; p50: number; p99: number; errors: number; ratio: number }[]>();
+    const runs = new Map<keyof Targets, { rate: number; p50: number; p99: number; errors: number; ratio: number; cpu: number }[]>();
     for (let round = 0; round < ROUNDS; round++) {
       let bare = 0;
       for (const [key] of names) {
+        const cpuBefore = await serverCpu(child);
         const r = await load(targets[key], template, `run-${key}-${rate ?? 'max'}-${round}`, rate);
+        const cpu = (await serverCpu(child) - cpuBefore) / Math.max(1, r.requests.total);
         if (key === 'bare') bare = r.requests.average;
         const list = runs.get(key) ?? [];
-        list.push({ rate: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, ratio: r.requests.average / bare });
+        list.push({ rate: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, ratio: r.requests.average / bare, cpu });
         runs.set(key, list);
       }
     }
     for (const [key, label] of names) {
       const list = runs.get(key)!;
       const errors = list.reduce((sum, r) => sum + r.errors, 0);
-      rows.push(`| ${label} | ${mode} | ${Math.round(median(list.map((r) => r.rate)))} | ${median(list.map((r) => r.p50))} | ${median(list.map((r) => r.p99))} | ${errors} | ${median(list.map((r) => r.ratio)).toFixed(2)} |`);
+      rows.push(`| ${label} | ${mode} | ${Math.round(median(list.map((r) => r.rate)))} | ${median(list.map((r) => r.p50))} | ${median(list.map((r) => r.p99))} | ${errors} | ${median(list.map((r) => r.ratio)).toFixed(2)} | ${Math.round(median(list.map((r) => r.cpu)))} |`);
     }
   }
-  console.log('| target | load | req/s | p50 ms | p99 ms | errors | ratio to bare |');
-  console.log('|---|---|---:|---:|---:|---:|---:|');
+  console.log('| target | load | req/s | p50 ms | p99 ms | errors | ratio to bare | server CPU µs/req |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const row of rows) console.log(row);
 
   child.send('stop');
-  const { deleted } = await new Promise<{ deleted: number }>((resolve) => child.once('message', (m) => resolve(m as { deleted: number })));
+  const { deleted } = await new Promise<{ deleted: number }>((resolve) => child.on('message', (m) => {
+    if (typeof m === 'object' && m !== null && 'deleted' in m) resolve(m as { deleted: number });
+  }));
   console.log('');
   console.log(`cleaned up ${deleted} Redis keys`);
+}
+
+/** The server process's CPU time so far (µs): per-request CPU is immune to other processes' load. */
+function serverCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (m: unknown) => {
+      if (typeof m === 'object' && m !== null && 'cpu' in m) {
+        child.off('message', onMessage);
+        resolve((m as { cpu: number }).cpu);
+      }
+    };
+    child.on('message', onMessage);
+    child.send('cpu');
+  });
 }
 
 function median(values: number[]): number {
