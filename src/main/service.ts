@@ -20,7 +20,7 @@ import { createEnqueuer, producerRedisOptions } from '../queue/enqueue.js';
 import { startWorkerPool, type WorkerPool } from '../queue/worker.js';
 import { createRunPages } from '../web/run-pages.js';
 import { createWebhookApp } from '../webhooks/app.js';
-import { createMetrics } from '../webhooks/metrics.js';
+import { createMetrics, jobObserver } from '../webhooks/metrics.js';
 import { createRepositories, type Repositories } from './repositories.js';
 
 export interface Service {
@@ -48,7 +48,8 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
 
   // Two connections: one that fails fast for the web process (answer 503, never queue in memory),
   // one that waits out short outages for the workers (a job then errors and is retried).
-  const fast = new Redis(config.redisUrl, producerRedisOptions({ lazyConnect: false }));
+  // Auto-pipelining batches the dedupe SETs of concurrent deliveries into one round trip.
+  const fast = new Redis(config.redisUrl, producerRedisOptions({ lazyConnect: false, enableAutoPipelining: true }));
   const patient = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, retryStrategy: (n) => Math.min(200 * n, 2_000) });
   for (const [name, conn] of [['web', fast], ['worker', patient]] as const) {
     conn.on('error', (err) => logger.debug({ err: String(err), connection: name }, 'redis connection error'));
@@ -111,13 +112,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
       now: () => Date.now(),
       graceMs: options.graceMs,
       handler: (job, ctx) => handleJob(deps, job, ctx),
-      observer: {
-        started: (kind, waitMs) => metrics.jobQueueWait.observe({ kind }, waitMs / 1000),
-        finished: (kind, outcome, ms, ingressMs) => {
-          metrics.jobDuration.observe({ kind, outcome }, ms / 1000);
-          if (ingressMs !== undefined && outcome === 'completed') metrics.jobIngressToFinish.observe({ kind }, ingressMs / 1000);
-        },
-      },
+      observer: jobObserver(metrics),
     });
     if (repositories.embedded) await repositories.indexLocal(deps.enqueue);
   }
