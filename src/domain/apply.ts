@@ -102,3 +102,40 @@ export interface ManifestInput {
 }
 
 export type { DatabaseEngine };
+
+/** Mutual exclusion with a time limit: one apply at a time per (component, environment). */
+export interface LeaseManager {
+  /** The lease's token when taken, undefined when someone else holds it. */
+  acquire(key: string, ttlMs: number): Promise<string | undefined>;
+  /** Release only if still ours (a lease that expired and was taken by another is left alone). */
+  release(key: string, token: string): Promise<void>;
+}
+
+/** Seals secret values for one environment's cluster (Bitnami SealedSecret). */
+export type SecretSealer = (input: {
+  readonly certificatePem: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly data: Readonly<Record<string, string>>;
+}) => object;
+
+/** Everything an apply needs besides the repository ports. */
+export interface ApplyPorts {
+  /** A provider for a database engine on one environment's server. */
+  provider(engine: DatabaseEngine, environment: string): Promise<DatabaseProvider>;
+  readonly state: StateRepository;
+  readonly cipher: SecretCipher;
+  readonly seal: SecretSealer;
+  readonly leases: LeaseManager;
+  /** A new secret value. */
+  generate(kind: 'password' | 'api-key'): string;
+  /**
+   * A keyed digest (HMAC under a key derived from the master key) of secret data: tells whether the
+   * sealed secret must be re-sealed without revealing anything about low-entropy values.
+   */
+  digest(context: string, data: string): string;
+  /** A secret the platform team provides to pave (`env:NAME`, `file:path` references of the catalog). */
+  external(ref: string): string | undefined;
+  /** Kubernetes objects as YAML, deterministic. */
+  renderManifests(input: ManifestInput): { readonly yaml: string };
+}

@@ -11,9 +11,10 @@ export type RunState = 'running' | 'succeeded' | 'failed' | 'errored';
 /** One plan of one pull request at one head sha (the page `/runs/:id` shows). */
 export interface Run {
   readonly id: string;
-  readonly kind: 'plan-pr' | 'plan-platform-pr';
+  readonly kind: 'plan-pr' | 'plan-platform-pr' | 'apply';
   readonly repo: RepoName;
-  readonly prNumber: number;
+  /** The pull request the run reports on; absent for an apply of a commit that names none. */
+  readonly prNumber?: number;
   readonly headSha: string;
   /** The installation to report through (GitHub App mode). */
   readonly installationId?: number;
@@ -29,6 +30,8 @@ export interface Run {
   readonly fullMarkdown?: string;
   /** The full plan as data. */
   readonly plan?: Plan;
+  /** Commit statuses to post instead of `pave/plan` (applies: one `pave/deploy/<env>` per environment). */
+  readonly statuses?: readonly { readonly context: string; readonly state: 'success' | 'failure' | 'error' | 'pending'; readonly description: string }[];
   /** Why the run errored (not a plan failure: an outage, a bug). */
   readonly error?: string;
 }

@@ -2,6 +2,7 @@
  * What a job handler gets: ports (adapters injected by src/main) and a per-job context. Handlers
  * orchestrate; the decisions are made by config/ and planner/.
  */
+import type { ApplyPorts } from '../domain/apply.js';
 import type { Logger } from '../domain/logger.js';
 import type { Clock, CommentReporter, Directory, RepositoryReader, StateSource, StatusReporter } from '../domain/ports.js';
 import type { ComponentIndex, RunStore } from '../domain/runs.js';
@@ -33,6 +34,8 @@ export interface JobDeps {
   /** Post the pending status only when a plan takes longer than this. @defaultValue 750 */
   readonly pendingAfterMs?: number;
   readonly logger: Logger;
+  /** Applying merges (absent when the service has no state repository or secret key). */
+  readonly apply?: ApplyPorts;
 }
 
 export interface JobContext {
@@ -44,6 +47,7 @@ export interface JobContext {
 export const PLAN_STATUS_CONTEXT = 'pave/plan';
 export const PLAN_MARKER = '<!-- pave:plan -->';
 export const PLATFORM_PLAN_MARKER = '<!-- pave:platform-plan -->';
+export const DEPLOY_MARKER = '<!-- pave:deploy -->';
 
 /** Run ids are safe in URLs and job ids: `pr-owner~name-12-1a2b3c4d5e6f`. */
 export function runIdFor(kind: 'pr' | 'platform-pr', repo: string, prNumber: number, headSha: string, suffix = ''): string {

@@ -1,6 +1,7 @@
 import { assertNever } from '../lib/assert-never.js';
 import type { JobRequest } from '../queue/jobs.js';
 import type { JobContext, JobDeps } from './context.js';
+import { applyRepository } from './apply-repository.js';
 import { forgetRepositories, indexRepository } from './index-repository.js';
 import { planPlatformPullRequest } from './plan-platform-pull-request.js';
 import { planPullRequest } from './plan-pull-request.js';
@@ -27,6 +28,9 @@ export async function handleJob(deps: JobDeps, job: JobRequest, ctx: JobContext)
       return;
     case 'report':
       await postReport(deps, job, ctx);
+      return;
+    case 'apply':
+      await applyRepository(deps, job, ctx);
       return;
     default:
       assertNever(job);

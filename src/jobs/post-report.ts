@@ -5,7 +5,7 @@
 import type { CommitState } from '../domain/ports.js';
 import type { RunState } from '../domain/runs.js';
 import type { PostReport } from '../queue/jobs.js';
-import { PLAN_MARKER, PLAN_STATUS_CONTEXT, PLATFORM_PLAN_MARKER, type JobContext, type JobDeps } from './context.js';
+import { DEPLOY_MARKER, PLAN_MARKER, PLAN_STATUS_CONTEXT, PLATFORM_PLAN_MARKER, type JobContext, type JobDeps } from './context.js';
 
 const STATE: Record<Exclude<RunState, 'running'>, CommitState> = { succeeded: 'success', failed: 'failure', errored: 'error' };
 
@@ -26,10 +26,11 @@ export async function postReport(deps: JobDeps, job: PostReport, ctx: JobContext
   }
   if (run.state === 'running') return; // a finished report for a run that was retried; the retry reports
   // The comment first: it is what people wait for (GitHub spaces an integration's writes by a second).
-  if (run.comment) {
-    const marker = run.kind === 'plan-platform-pr' ? PLATFORM_PLAN_MARKER : PLAN_MARKER;
+  if (run.comment && run.prNumber !== undefined) {
+    const marker = run.kind === 'plan-platform-pr' ? PLATFORM_PLAN_MARKER : run.kind === 'apply' ? DEPLOY_MARKER : PLAN_MARKER;
     const outcome = await ports.comments.upsertComment(run.repo, run.prNumber, marker, run.comment);
-    ctx.logger.info({ runId: run.id, outcome }, 'plan comment posted');
+    ctx.logger.info({ runId: run.id, outcome }, 'comment posted');
   }
-  await ports.statuses.setStatus(run.repo, run.headSha, { context: PLAN_STATUS_CONTEXT, state: STATE[run.state], description: run.description, targetUrl });
+  const statuses = run.statuses ?? [{ context: PLAN_STATUS_CONTEXT, state: STATE[run.state], description: run.description }];
+  for (const s of statuses) await ports.statuses.setStatus(run.repo, run.headSha, { ...s, targetUrl });
 }

@@ -23,6 +23,8 @@ export function jobId(job: JobRequest): string {
       return `forget-repos-${safe(job.deliveryId)}`;
     case 'report':
       return `report-${safe(job.runId)}-${job.phase}`;
+    case 'apply':
+      return `apply-${safe(job.repo)}-${job.sha}`;
   }
 }
 
@@ -35,6 +37,9 @@ export function dedupId(job: JobRequest): string | undefined {
       return `plan-platform-pr-${safe(job.repo)}-${job.prNumber}`;
     case 'index-repo':
       return `index-repo-${safe(job.repo)}`;
+    // A newer merge supersedes a queued apply of an older one (the running one finishes first).
+    case 'apply':
+      return `apply-${safe(job.repo)}`;
     default:
       return undefined;
   }

@@ -12,6 +12,8 @@ export const QUEUE_NAMES = {
   index: 'pave-index',
   /** Posting reports: retried on their own, never re-running the work that produced them. */
   report: 'pave-report',
+  /** Applies of merges: databases, secrets, manifests, the state repository. */
+  apply: 'pave-apply',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -66,6 +68,21 @@ export const IndexRepository = Base.extend({
   sha: Sha.optional(),
 });
 
+/**
+ * Apply what a merge to the default branch asks for, in the first environment of each affected
+ * component's pipeline: re-plan at the sha (never trust an old plan), then databases → connections
+ * → secrets → manifests committed to the state repository.
+ */
+export const ApplyRepository = Base.extend({
+  kind: z.literal('apply'),
+  repo: Repo,
+  sha: Sha,
+  /** Who pushed (the release record's actor). */
+  actor: z.string().max(100),
+  /** The merged pull request, when the merge commit names it (`Merge pull request #12 …`, `Title (#12)`). */
+  prNumber: z.number().int().positive().optional(),
+});
+
 /** Forget repositories (uninstalled, removed from the installation, deleted). */
 export const ForgetRepositories = Base.extend({
   kind: z.literal('forget-repos'),
@@ -86,6 +103,7 @@ export const JobRequest = z.discriminatedUnion('kind', [
   RunCommand,
   IndexRepository,
   ForgetRepositories,
+  ApplyRepository,
   PostReport,
 ]);
 export type JobRequest = z.infer<typeof JobRequest>;
@@ -95,6 +113,7 @@ export type RunCommand = z.infer<typeof RunCommand>;
 export type IndexRepository = z.infer<typeof IndexRepository>;
 export type ForgetRepositories = z.infer<typeof ForgetRepositories>;
 export type PostReport = z.infer<typeof PostReport>;
+export type ApplyRepository = z.infer<typeof ApplyRepository>;
 
 /** Which queue a job goes to. */
 export function queueFor(job: JobRequest): QueueName {
@@ -108,5 +127,7 @@ export function queueFor(job: JobRequest): QueueName {
       return QUEUE_NAMES.index;
     case 'report':
       return QUEUE_NAMES.report;
+    case 'apply':
+      return QUEUE_NAMES.apply;
   }
 }

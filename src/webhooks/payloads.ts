@@ -38,6 +38,8 @@ export const PushEvent = z.object({
   repository: Repository.extend({ default_branch: z.string().min(1) }),
   /** Each commit lists the paths it added, modified and removed (not in the Actions variant). */
   commits: z.array(z.object({ added: PathList, modified: PathList, removed: PathList })).optional(),
+  head_commit: z.object({ message: z.string() }).nullable().optional(),
+  pusher: z.object({ name: z.string() }).optional(),
   installation: Installation,
 });
 export type PushEvent = z.infer<typeof PushEvent>;

@@ -11,7 +11,7 @@ import {
   SHA_B,
   ZERO_SHA,
 } from '../../test/fixtures/webhooks/payloads.js';
-import { parseCommand, routeEvent, type RouteContext } from './route-event.js';
+import { parseCommand, mergedPullRequest, routeEvent, type RouteContext } from './route-event.js';
 
 const ctx: RouteContext = {
   platformRepo: 'acme-bank/platform',
@@ -74,7 +74,10 @@ describe('routeEvent: push', () => {
 
     const result = routeEvent('push', payload, ctx);
 
-    expect(result).toEqual({ jobs: [{ kind: 'index-repo', ...meta, repo: 'acme-bank/lending-backend', sha: SHA_B }] });
+    expect(result.jobs).toEqual([
+      { kind: 'index-repo', ...meta, repo: 'acme-bank/lending-backend', sha: SHA_B },
+      { kind: 'apply', ...meta, repo: 'acme-bank/lending-backend', sha: SHA_B, actor: expect.any(String) },
+    ]);
   });
 
   it.each([
@@ -82,7 +85,7 @@ describe('routeEvent: push', () => {
     ['modified in a monorepo directory', { modified: ['services/api/.choreo/component.yaml'] }],
     ['removed', { removed: ['.choreo/endpoints.yaml'] }],
   ])('a .choreo/ file %s counts', (_name, files) => {
-    expect(routeEvent('push', aPushEvent({ commits: [files] }), ctx).jobs).toHaveLength(1);
+    expect(routeEvent('push', aPushEvent({ commits: [files] }), ctx).jobs.map((j) => j.kind)).toEqual(['index-repo', 'apply']);
   });
 
   it('ignores a push that changes no .choreo/ file', () => {
@@ -96,13 +99,13 @@ describe('routeEvent: push', () => {
     ['no commits listed (a ref moved to an existing commit)', []],
     ['commits without file lists', [null]],
   ])('indexes to be safe with %s', (_name, commits) => {
-    expect(routeEvent('push', aPushEvent({ commits }), ctx).jobs.map((j) => j.kind)).toEqual(['index-repo']);
+    expect(routeEvent('push', aPushEvent({ commits }), ctx).jobs.map((j) => j.kind)).toEqual(['index-repo', 'apply']);
   });
 
   it('uses the repository default branch, whatever its name', () => {
     const payload = aPushEvent({ defaultBranch: 'trunk', ref: 'refs/heads/trunk' });
 
-    expect(routeEvent('push', payload, ctx).jobs).toHaveLength(1);
+    expect(routeEvent('push', payload, ctx).jobs.map((j) => j.kind)).toEqual(['index-repo', 'apply']);
   });
 
   it.each([
@@ -271,7 +274,29 @@ describe('routeEvent: everything else', () => {
       routeEvent('installation', anInstallationEvent('deleted', ['acme-bank/a']), ctx),
     ].flatMap((r) => r.jobs);
 
-    expect(all).toHaveLength(4);
+    expect(all).toHaveLength(5);
     for (const job of all) expect(JobRequest.parse(job)).toEqual(job);
+  });
+});
+
+describe('mergedPullRequest', () => {
+  it.each([
+    ['Merge pull request #12 from acme-bank/feature\n\nMore replicas', 12],
+    ['More replicas for loans (#345)', 345],
+    ['More replicas for loans (#345)\n\n* squashed commits', 345],
+    ['Fix #12 in the middle of a line', undefined],
+    ['', undefined],
+  ])('%j → %s', (message, expected) => {
+    expect(mergedPullRequest(message)).toBe(expected);
+  });
+
+  it('puts the merged pull request on the apply job', () => {
+    const payload = aPushEvent({ after: SHA_B });
+    payload.head_commit = { ...payload.head_commit, message: 'Merge pull request #7 from acme-bank/more' };
+    payload.pusher = { name: 'maria', email: 'maria@example.com' };
+
+    const apply = routeEvent('push', payload, ctx).jobs.find((j) => j.kind === 'apply');
+
+    expect(apply).toMatchObject({ kind: 'apply', prNumber: 7, actor: 'maria', sha: SHA_B });
   });
 });

@@ -124,7 +124,21 @@ function routePush(p: PushEvent, ctx: RouteContext): RouteResult {
   const repo = p.repository.full_name;
   if (isPlatformRepo(repo, ctx)) return ignore('platform-repo-push');
   if (!mayTouchComponents(p.commits)) return ignore('no-component-changes');
-  return jobs([{ kind: 'index-repo', ...base(p.installation, ctx), repo, sha: p.after }]);
+  const prNumber = mergedPullRequest(p.head_commit?.message);
+  return jobs([
+    { kind: 'index-repo', ...base(p.installation, ctx), repo, sha: p.after },
+    { kind: 'apply', ...base(p.installation, ctx), repo, sha: p.after, actor: p.pusher?.name ?? 'unknown', ...(prNumber ? { prNumber } : {}) },
+  ]);
+}
+
+/**
+ * The pull request a merge commit names: GitHub's merge commits say `Merge pull request #12 from …`,
+ * squash merges end their first line with `(#12)`.
+ */
+export function mergedPullRequest(message: string | undefined): number | undefined {
+  const first = (message ?? '').split('\n')[0] ?? '';
+  const m = /^Merge pull request #(\d+) /.exec(first) ?? /\(#(\d+)\)\s*$/.exec(first);
+  return m ? Number(m[1]) : undefined;
 }
 
 /** False only when complete file lists show that no `.choreo/` path changed. */
