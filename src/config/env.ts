@@ -43,6 +43,9 @@ export interface AppConfig {
   /** Spacing of GitHub writes, and of content-creating writes (comments), per installation (ms). */
   readonly githubWriteSpacingMs: number;
   readonly githubContentSpacingMs: number;
+  /** Content-creating requests allowed per installation (GitHub's secondary limits: 80/min, 500/h). */
+  readonly githubContentPerMinute: number;
+  readonly githubContentPerHour: number;
   /** Prefix of pave's Redis keys (runs, index, dedupe) and of BullMQ's. */
   readonly keyPrefix: string;
   readonly queuePrefix: string;
@@ -75,6 +78,8 @@ const Env = z.object({
   PAVE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   GITHUB_WRITE_SPACING_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   GITHUB_CONTENT_SPACING_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
+  GITHUB_CONTENT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(80),
+  GITHUB_CONTENT_PER_HOUR: z.coerce.number().int().min(1).max(10_000_000).default(500),
   PAVE_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('pave:'),
   PAVE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (BullMQ adds its own colons)').default('bull'),
 });
@@ -145,6 +150,8 @@ export function loadConfig(
     concurrency: e.PAVE_CONCURRENCY,
     githubWriteSpacingMs: e.GITHUB_WRITE_SPACING_MS,
     githubContentSpacingMs: e.GITHUB_CONTENT_SPACING_MS,
+    githubContentPerMinute: e.GITHUB_CONTENT_PER_MINUTE,
+    githubContentPerHour: e.GITHUB_CONTENT_PER_HOUR,
     keyPrefix: e.PAVE_KEY_PREFIX,
     queuePrefix: e.PAVE_QUEUE_PREFIX,
   };

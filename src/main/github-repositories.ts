@@ -5,7 +5,7 @@
  * covers an organization's platform and component repositories). A `PLATFORM_REPO` that is a
  * local directory is read from disk.
  */
-import { createGitHubAdapters } from '../adapters/github/index.js';
+import { ContentBudget, createGitHubAdapters } from '../adapters/github/index.js';
 import { createLocalRepositoryReader } from '../adapters/local/local-repository-reader.js';
 import type { AppConfig } from '../config/env.js';
 import type { Logger } from '../domain/logger.js';
@@ -16,6 +16,7 @@ export function createGitHubRepositories(config: AppConfig, logger: Logger, onRa
   const github = createGitHubAdapters({
     apiUrl: config.githubApiUrl, auth: config.github, logger, onRateLimitRemaining: onRateLimit,
     retry: { writeSpacingMs: config.githubWriteSpacingMs, notificationSpacingMs: config.githubContentSpacingMs },
+    budget: new ContentBudget({ perMinute: config.githubContentPerMinute, perHour: config.githubContentPerHour }),
   });
   const sources = new Map<number | undefined, PlatformSource>();
   const local = config.platformRepo.kind === 'local'
