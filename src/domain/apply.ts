@@ -133,7 +133,7 @@ export interface ApplyPorts {
    * A keyed digest (HMAC under a key derived from the master key) of secret data: tells whether the
    * sealed secret must be re-sealed without revealing anything about low-entropy values.
    */
-  digest(context: string, data: string): string;
+  digest(input: { readonly data: Readonly<Record<string, string>>; readonly certificatePem: string; readonly namespace: string; readonly name: string }): string;
   /** A secret the platform team provides to pave (`env:NAME`, `file:path` references of the catalog). */
   external(ref: string): string | undefined;
   /** Kubernetes objects as YAML, deterministic. */

@@ -19,7 +19,6 @@ import { ConfigError, NotReadyError } from '../domain/errors.js';
 import type { Environment, PlatformConfig } from '../domain/platform.js';
 import { isSecret, type DesiredState, type EnvironmentPlan } from '../domain/plan.js';
 import type { Run } from '../domain/runs.js';
-import { canonicalJson } from '../lib/canonical-json.js';
 import { plan } from '../planner/plan.js';
 import { escapeText } from '../render/markdown.js';
 import type { ApplyRepository } from '../queue/jobs.js';
@@ -175,16 +174,19 @@ async function converge(deps: JobDeps, apply: ApplyPorts, config: PlatformConfig
   }
   if (missing.length > 0) ctx.logger.warn({ missing }, 'secret values not available yet; the deployment will not start until they are');
   const secretName = `${desired.component}-secrets`;
-  const dataHash = apply.digest(`${desired.environment}/${desired.project}/${desired.component}`, canonicalJson(secretData));
-  const previous = await apply.state.readFiles(`${dir}/sealed-secret.json`);
   let sealed: object | undefined;
+  let dataHash: string | undefined;
   if (Object.keys(secretData).length > 0) {
+    const certificatePem = environment.sealingCertificate;
+    if (!certificatePem) throw new ConfigError(`environment ${environment.name} has no sealingCertificate: secrets cannot be delivered to its cluster`);
+    // Sealing is randomized: re-use the previous SealedSecret while the data (and certificate) are unchanged.
+    dataHash = apply.digest({ data: secretData, certificatePem, namespace: desired.namespace, name: secretName });
+    const previous = await apply.state.readFiles(`${dir}/sealed-secret.json`);
     const prev = previous.get(`${dir}/sealed-secret.json`);
     const prevParsed = prev ? (JSON.parse(prev) as { digest: string; object: object }) : undefined;
     if (prevParsed && prevParsed.digest === dataHash) sealed = prevParsed.object;
     else {
-      if (!environment.sealingCertificate) throw new ConfigError(`environment ${environment.name} has no sealingCertificate: secrets cannot be delivered to its cluster`);
-      sealed = apply.seal({ certificatePem: environment.sealingCertificate, namespace: desired.namespace, name: secretName, data: secretData });
+      sealed = apply.seal({ certificatePem, namespace: desired.namespace, name: secretName, data: secretData });
       changed.push(`sealed ${Object.keys(secretData).length} secret value${Object.keys(secretData).length === 1 ? '' : 's'}`);
     }
   }
