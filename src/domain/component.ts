@@ -101,6 +101,12 @@ export interface ContainerResources {
 }
 
 export interface DeployOverride {
+  /**
+   * Image reference to deploy until pave builds the component (`deploy.image`, or per environment
+   * `deploy.env.<name>.image`). Pinned by digest (`name@sha256:<64 hex>`) unless the descriptor
+   * drew a warning for a tag.
+   */
+  readonly image?: string;
   readonly replicas?: number;
   readonly resources?: ContainerResources;
   /** Cron schedule for scheduled tasks. */

@@ -17,6 +17,15 @@ export const ENVIRONMENT_PATTERN = '^[a-z][a-z0-9-]{0,62}$';
 export const ENV_VAR_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 const CPU_PATTERN = '^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$';
 const MEMORY_PATTERN = '^[1-9][0-9]*(Ki|Mi|Gi|Ti|k|M|G|T)?$';
+/**
+ * An OCI image reference as `docker pull` reads it (distribution's reference grammar): an optional
+ * registry host (with port), a lower-case repository path, then a tag, a sha256 digest, or both.
+ */
+export const IMAGE_PATTERN = '^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]{1,5})?/)?'
+  + '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*'
+  + '(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$';
+/** An image reference pinned by digest (`name@sha256:<64 hex>`): what pave deploys without a warning. */
+export const PINNED_IMAGE_PATTERN = '@sha256:[a-f0-9]{64}$';
 const SCHEDULE_PATTERN = '^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|\\S+(\\s+\\S+){4})$';
 
 const override = {
@@ -42,6 +51,11 @@ const override = {
           description: 'Kubernetes memory quantity, e.g. `256Mi` or `1Gi`.',
         },
       },
+    },
+    image: {
+      type: 'string', pattern: IMAGE_PATTERN, maxLength: 512,
+      description: 'Image to deploy until pave builds the component, e.g. `registry.example.com/team/app@sha256:<64 hex>`. '
+        + 'Pin it by digest: a tag (or no tag, which means `latest`) can point at a different image tomorrow, so pave warns.',
     },
     schedule: {
       type: 'string', pattern: SCHEDULE_PATTERN,

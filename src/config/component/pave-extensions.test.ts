@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { spots, validateText } from '../../../test/helpers/descriptor-tree.js';
+import { descriptorTree, spots, validateText } from '../../../test/helpers/descriptor-tree.js';
+import { readComponent } from './read-component.js';
 import { defaultComponentName } from './pave-extensions.js';
 
 const withExtensions = (yaml: string) => `schemaVersion: 1.2\n${yaml}`;
@@ -62,6 +63,53 @@ deploy:
 
     expect(report.errors).toEqual([]);
     expect(spots(report, 'warning')).toEqual(['2:21 schema-additionalProperties']);
+  });
+});
+
+describe('deploy.image', () => {
+  const digest = `sha256:${'ab12'.repeat(16)}`;
+
+  it.each([
+    `registry.example.com/team/app@${digest}`,
+    `127.0.0.1:5000/acme-bank/loans-api@${digest}`,
+    `app@${digest}`,
+    `ghcr.io/acme/app:v1.2.3@${digest}`,
+  ])('accepts %s, pinned by digest, without a warning', (image) => {
+    const report = validateText(withExtensions(`deploy:\n  image: "${image}"\n`));
+
+    expect(report.errors).toEqual([]);
+    expect(report.warnings).toEqual([]);
+  });
+
+  it.each([
+    ['a tag', 'deploy:\n  image: ghcr.io/acme/app:v1\n', '3:10 image-not-pinned'],
+    ['no tag (latest)', 'deploy:\n  image: nginx\n', '3:10 image-not-pinned'],
+    ['a tag in one environment', `deploy:\n  image: "app@${digest}"\n  env:\n    staging: {image: "app:staging"}\n`, '5:22 image-not-pinned'],
+  ])('warns for %s (it can change without a commit)', (_name, yaml, spot) => {
+    const report = validateText(withExtensions(yaml));
+
+    expect(report.errors).toEqual([]);
+    expect(spots(report, 'warning')).toEqual([spot]);
+    expect(report.warnings[0]!.hint).toContain('@sha256:');
+  });
+
+  it.each([
+    'Registry.example.com/Team/App', 'app@sha256:short', 'app:', 'https://registry.example.com/app', 'app name', '',
+  ])('rejects %j, which is not an image reference', (image) => {
+    const report = validateText(withExtensions(`deploy:\n  image: "${image}"\n`));
+
+    expect(spots(report)).toEqual(['3:10 schema-pattern']);
+    expect(report.choreoValid).toBe(true);
+  });
+
+  it('is read into the descriptor, with per-environment overrides', () => {
+    const yaml = withExtensions(`deploy:\n  image: "app@${digest}"\n  env:\n    production: {image: "app-prod@${digest}"}\n`);
+    const tree = descriptorTree({ 'svc/.choreo/component.yaml': yaml });
+
+    const { descriptor } = readComponent(tree, 'svc', { repoName: 'acme/svc', fileChecks: false });
+
+    expect(descriptor?.deploy.image).toBe(`app@${digest}`);
+    expect(descriptor?.deploy.env.production?.image).toBe(`app-prod@${digest}`);
   });
 });
 

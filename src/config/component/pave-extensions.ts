@@ -14,7 +14,9 @@ import { isWithin, joinRepoPath } from '../../lib/posix-path.js';
 import { createSchemaValidator, type SchemaValidator } from '../schema/schema-validator.js';
 import type { YamlDocument } from '../yaml/parse-yaml.js';
 import { displayPath, type Checker } from './checker.js';
-import { COMPONENT_NAME_PATTERN, componentExtensionsSchema, ENV_VAR_PATTERN, ENVIRONMENT_PATTERN } from './component-extensions-schema.js';
+import {
+  COMPONENT_NAME_PATTERN, componentExtensionsSchema, ENV_VAR_PATTERN, ENVIRONMENT_PATTERN, IMAGE_PATTERN, PINNED_IMAGE_PATTERN,
+} from './component-extensions-schema.js';
 import { isPlainMap } from './yup-coercion.js';
 
 /** The top-level keys pave adds to component.yaml. */
@@ -37,6 +39,7 @@ export function checkPaveExtensions(ck: Checker, doc: YamlDocument, map: Record<
   for (const k of PAVE_EXTENSION_KEYS) if (k in map) subset[k] = map[k];
   ck.addPave(extensionsValidator().validate(doc, subset).filter((d) => !isPropertyNameError(d)).map(withHint));
   checkPropertyNames(ck, map.deploy);
+  checkImagesPinned(ck, map.deploy);
 
   const build = map.build;
   if (isPlainMap(build) && typeof build.context === 'string' && build.context !== '') {
@@ -93,6 +96,21 @@ function checkPropertyNames(ck: Checker, deploy: unknown): void {
   }
 }
 
+/** A valid `deploy.image` that is not pinned by digest runs whatever its tag points at today: warn. */
+function checkImagesPinned(ck: Checker, deploy: unknown): void {
+  if (!isPlainMap(deploy)) return;
+  const check = (path: (string | number)[], image: unknown): void => {
+    if (typeof image !== 'string' || !IMAGE.test(image) || PINNED_IMAGE.test(image)) return;
+    ck.warn(path, 'image-not-pinned', `${displayPath(path)} "${image}" is not pinned by digest: the image behind a tag can change without a commit`,
+      `write it as name@sha256:<digest> (e.g. \`${image.replace(/:[^/:@]*$/, '')}@sha256:…\`); \`docker buildx imagetools inspect ${image}\` shows the digest`);
+  };
+  check(['deploy', 'image'], deploy.image);
+  if (!isPlainMap(deploy.env)) return;
+  for (const [name, value] of Object.entries(deploy.env)) if (isPlainMap(value)) check(['deploy', 'env', name, 'image'], value.image);
+}
+
+const IMAGE = new RegExp(IMAGE_PATTERN);
+const PINNED_IMAGE = new RegExp(PINNED_IMAGE_PATTERN);
 const ENV_VAR_NAME = new RegExp(ENV_VAR_PATTERN);
 const ENVIRONMENT_NAME = new RegExp(ENVIRONMENT_PATTERN);
 
@@ -109,6 +127,7 @@ const HINTS: readonly (readonly [RegExp, string])[] = [
   [/\/replicas$/, 'a whole number of instances, e.g. `2`'],
   [/\/cpu$/, 'millicores such as `250m`, or cores such as `0.5`'],
   [/\/memory$/, 'a quantity such as `256Mi` or `1Gi`'],
+  [/\/image$/, 'an image reference pinned by digest, e.g. `registry.example.com/team/app@sha256:<64 hex>`'],
   [/\/schedule$/, 'five cron fields, e.g. `0 3 * * *`, or a macro such as `@daily`'],
   [/\/vars(\/.*)?$/, 'variable names use letters, digits and `_`; values are text, numbers or booleans'],
   [/^\/deploy\/env(\/[^/]*)?$/, 'keys are environment names from the platform repository, e.g. `production: {replicas: 3}`'],
@@ -155,7 +174,8 @@ export function readPaveExtensions(map: Record<string, unknown>, defaultName: st
 }
 
 function readOverride(map: Record<string, unknown>): DeployOverride {
-  const out: { replicas?: number; resources?: ContainerResources; schedule?: string; vars?: Record<string, string> } = {};
+  const out: { image?: string; replicas?: number; resources?: ContainerResources; schedule?: string; vars?: Record<string, string> } = {};
+  if (typeof map.image === 'string') out.image = map.image;
   if (typeof map.replicas === 'number') out.replicas = map.replicas;
   if (isPlainMap(map.resources)) {
     const r = map.resources;
