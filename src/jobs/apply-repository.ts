@@ -210,7 +210,7 @@ async function converge(deps: JobDeps, apply: ApplyPorts, config: PlatformConfig
 }
 
 function imageFor(config: PlatformConfig, d: ComponentDescriptor, environment: string): { image: string; source: string } {
-  const override = (d.deploy.env[environment] as { image?: string } | undefined)?.image ?? (d.deploy as { image?: string }).image;
+  const override = d.deploy.env[environment]?.image ?? d.deploy.image;
   if (override) return { image: override, source: 'deploy.image' };
   const preset = d.build ? config.buildPresets.get(d.build.preset) : undefined;
   if (preset) return { image: preset.runtimeImage ?? preset.baseImage, source: `preset ${preset.name} default until builds exist` };
