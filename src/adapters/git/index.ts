@@ -1,0 +1,6 @@
+/**
+ * The state repository on isomorphic-git: a local bare repository (the default) or a remote one
+ * pushed with the installation token, and the planner's view of it.
+ */
+export { createLocalStateRepository, type LocalStateRepository, type LocalStateRepositoryOptions } from './local-state-repository.js';
+export { createGitStateSource } from './git-state-source.js';
