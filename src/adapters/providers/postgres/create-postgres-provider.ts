@@ -1,0 +1,58 @@
+/**
+ * The PostgreSQL provider: per desired database, an owning role (LOGIN, pave's password, the
+ * plan's connection limit) and a database it owns with `PUBLIC` revoked. See `apply-state.ts`
+ * for what apply changes and `read-state.ts` for how password drift is found.
+ */
+import type { DatabaseProvider, ObservedDatabase, ProviderResult } from '../../../domain/apply.js';
+import { TerminalError } from '../../../domain/errors.js';
+import type { DesiredDatabase } from '../../../domain/plan.js';
+import { checkConnectionLimit, checkName, checkPassword, POSTGRES_IDENTIFIER } from '../identifiers.js';
+import { applyState } from './apply-state.js';
+import { driftOf, readState } from './read-state.js';
+import { withAdmin } from './session.js';
+import type { PostgresSettings } from './settings.js';
+import { verifyOwner } from './verify-owner.js';
+
+/** Check everything that goes into a statement before connecting; throws TerminalError. */
+export function checkPostgresTarget(target: DesiredDatabase, password: string): void {
+  if (target.engine !== 'postgresql') throw new TerminalError(`${target.name}: a ${target.engine} database given to the PostgreSQL provider`);
+  checkName(target.database, POSTGRES_IDENTIFIER, `${target.name}: database name`);
+  checkName(target.user, POSTGRES_IDENTIFIER, `${target.name}: role name`);
+  checkConnectionLimit(target.connectionLimit, target.name);
+  checkPassword(password, target.name);
+  if (!/^[\x01-\x7f]*$/.test(password)) throw new TerminalError(`${target.name}: PostgreSQL passwords must be ASCII`);
+}
+
+export function createPostgresProvider(settings: PostgresSettings): DatabaseProvider {
+  let closed = false;
+  const open = (): void => {
+    if (closed) throw new TerminalError('the PostgreSQL provider is closed');
+  };
+  return {
+    engine: 'postgresql',
+    async observe(target: DesiredDatabase, password: string): Promise<ObservedDatabase> {
+      open();
+      checkPostgresTarget(target, password);
+      const state = await withAdmin(settings, `observe ${target.database}`, (admin) => readState(admin, settings, target, password));
+      return {
+        databaseExists: state.database !== undefined,
+        userExists: state.role !== undefined,
+        credentialsWork: state.role?.password === 'match' && state.role.canLogin,
+        drift: driftOf(state, target),
+      };
+    },
+    async apply(target: DesiredDatabase, password: string): Promise<ProviderResult> {
+      open();
+      checkPostgresTarget(target, password);
+      return { changed: await withAdmin(settings, `apply ${target.database}`, (admin) => applyState(admin, settings, target, password)) };
+    },
+    async verify(target: DesiredDatabase, password: string): Promise<boolean> {
+      open();
+      checkPostgresTarget(target, password);
+      return verifyOwner(settings, target, password);
+    },
+    async close(): Promise<void> {
+      closed = true;
+    },
+  };
+}
