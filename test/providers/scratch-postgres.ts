@@ -2,7 +2,8 @@
  * A private PostgreSQL cluster that checks passwords (SCRAM on 127.0.0.1), for the tests the
  * shared server cannot answer because it trusts loopback. Made with the installed `initdb` and
  * `pg_ctl` in a temporary directory on a free port, run as the `postgres` OS user when the tests
- * run as root, and removed afterwards. Undefined when the binaries are not installed.
+ * run as root, and removed afterwards. Undefined when the binaries (or, for root, the `postgres`
+ * OS user) are not there.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,10 +33,21 @@ function binDir(): string | undefined {
   return undefined;
 }
 
+function hasUser(name: string): boolean {
+  try {
+    execFileSync('id', ['-u', name], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function startScratchPostgres(): Promise<ScratchPostgres | undefined> {
   const bin = binDir();
   if (!bin) return undefined;
   const asRoot = process.getuid?.() === 0;
+  // initdb refuses to run as root: it runs as the `postgres` OS user, which must then exist.
+  if (asRoot && !hasUser('postgres')) return undefined;
   const run = (tool: string, args: string[]): void => {
     const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]] : [join(bin, tool), args];
     execFileSync(file, argv, { stdio: 'pipe', timeout: 60_000 });
