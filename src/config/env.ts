@@ -70,7 +70,7 @@ const Env = z.object({
   GITHUB_API_URL: z.string().url().default('https://api.github.com'),
   GITHUB_PLATFORM_INSTALLATION_ID: z.coerce.number().int().positive().optional(),
   PLATFORM_REPO: z.string().default('platform-repo-example'),
-  STATE_REPO: z.string().default('.pave-state/state'),
+  STATE_REPO: z.string().default('.pave-state/state.git'),
   PUBLIC_URL: z.string().url().optional(),
   PAVE_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

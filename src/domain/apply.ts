@@ -4,6 +4,7 @@
  * crash at any point is repaired by running the apply again.
  */
 import type { DatabaseEngine } from './component.js';
+import type { DatabaseServer } from './platform.js';
 import type { DesiredDatabase, DesiredState } from './plan.js';
 
 /** What a provider found on the server for one desired database. */
@@ -121,8 +122,8 @@ export type SecretSealer = (input: {
 
 /** Everything an apply needs besides the repository ports. */
 export interface ApplyPorts {
-  /** A provider for a database engine on one environment's server. */
-  provider(engine: DatabaseEngine, environment: string): Promise<DatabaseProvider>;
+  /** A provider for a database engine on one environment's server (admin credentials by reference). */
+  provider(engine: DatabaseEngine, server: DatabaseServer, environment: string): Promise<DatabaseProvider>;
   readonly state: StateRepository;
   readonly cipher: SecretCipher;
   readonly seal: SecretSealer;

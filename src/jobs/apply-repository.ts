@@ -36,6 +36,31 @@ interface Outcome {
 }
 
 export async function applyRepository(deps: JobDeps, job: ApplyRepository, ctx: JobContext): Promise<void> {
+  try {
+    await applyMerge(deps, job, ctx);
+  } catch (err) {
+    if (ctx.willRetry(err)) throw err;
+    // Every path ends with a report: a final error is posted as an `error` status and comment.
+    const id = runId(job);
+    const why = err instanceof Error ? err.message : String(err);
+    await deps.runs.save({
+      id, kind: 'apply', repo: job.repo, ...(job.prNumber ? { prNumber: job.prNumber } : {}), headSha: job.sha,
+      ...(job.installationId ? { installationId: job.installationId } : {}), state: 'errored',
+      startedAt: new Date(job.receivedAt).toISOString(), finishedAt: deps.clock.now().toISOString(),
+      description: 'pave could not apply this commit', error: why,
+      statuses: [{ context: 'pave/deploy', state: 'error', description: why.slice(0, 140) }],
+      comment: `${DEPLOY_MARKER}\n### pave apply · ${escapeText(job.repo)} @ ${job.sha.slice(0, 7)}\n\n⚠️ **Not applied**: ${escapeText(why)}`,
+    });
+    await deps.enqueue([{ kind: 'report', runId: id, phase: 'finished' }]);
+    throw err;
+  }
+}
+
+function runId(job: ApplyRepository): string {
+  return `apply-${job.repo.replace('/', '~')}-${job.sha.slice(0, 12)}`;
+}
+
+async function applyMerge(deps: JobDeps, job: ApplyRepository, ctx: JobContext): Promise<void> {
   const apply = deps.apply;
   if (!apply) throw new ConfigError('applying is not configured (no state repository or secret key)');
   const ports = deps.repositories(job.installationId);
@@ -68,7 +93,7 @@ export async function applyRepository(deps: JobDeps, job: ApplyRepository, ctx: 
     outcomes.push(await applyOne(deps, apply, config, job, descriptor, envPlan, ctx));
   }
 
-  const id = `apply-${job.repo.replace('/', '~')}-${job.sha.slice(0, 12)}`;
+  const id = runId(job);
   const failed = outcomes.filter((o) => o.state === 'failure').length;
   const run: Run = {
     id,
@@ -156,7 +181,9 @@ async function converge(deps: JobDeps, apply: ApplyPorts, config: PlatformConfig
   for (const db of desired.databases) {
     const ref = `db/${desired.environment}/${desired.project}/${desired.component}/${db.name}`;
     const password = own(ref, 'password');
-    const provider = await apply.provider(db.engine, desired.environment);
+    const server = environment.databaseServers[db.engine];
+    if (!server) throw new ConfigError(`environment ${environment.name} has no ${db.engine} server`);
+    const provider = await apply.provider(db.engine, server, desired.environment);
     const r = await provider.apply(db, password);
     changed.push(...r.changed.map((c) => `${db.name}: ${c}`));
     if (!(await provider.verify(db, password))) throw new ConfigError(`${db.name}: the owner cannot log in after apply`);

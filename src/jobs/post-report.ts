@@ -28,8 +28,14 @@ export async function postReport(deps: JobDeps, job: PostReport, ctx: JobContext
   // The comment first: it is what people wait for (GitHub spaces an integration's writes by a second).
   if (run.comment && run.prNumber !== undefined) {
     const marker = run.kind === 'plan-platform-pr' ? PLATFORM_PLAN_MARKER : run.kind === 'apply' ? DEPLOY_MARKER : PLAN_MARKER;
-    const outcome = await ports.comments.upsertComment(run.repo, run.prNumber, marker, run.comment);
-    ctx.logger.info({ runId: run.id, outcome }, 'comment posted');
+    try {
+      const outcome = await ports.comments.upsertComment(run.repo, run.prNumber, marker, run.comment);
+      ctx.logger.info({ runId: run.id, outcome }, 'comment posted');
+    } catch (err) {
+      // A pull request that cannot be found (a merge commit naming another repository's PR) still gets its statuses.
+      if ((err as { code?: string }).code !== 'not-found') throw err;
+      ctx.logger.warn({ runId: run.id, prNumber: run.prNumber }, 'pull request not found; comment skipped');
+    }
   }
   const statuses = run.statuses ?? [{ context: PLAN_STATUS_CONTEXT, state: STATE[run.state], description: run.description }];
   for (const s of statuses) await ports.statuses.setStatus(run.repo, run.headSha, { ...s, targetUrl });

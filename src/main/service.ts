@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { Redis } from 'ioredis';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { join } from 'node:path';
-import { createStateDirectory } from '../adapters/fs/state-directory.js';
+import { createGitStateSource, createLocalStateRepository } from '../adapters/git/index.js';
 import { createRedisComponentIndex } from '../adapters/redis/component-index.js';
 import { createRedisDeliveryDedupe } from '../adapters/redis/delivery-dedupe.js';
 import { createRedisRunStore } from '../adapters/redis/run-store.js';
@@ -21,7 +21,9 @@ import { startWorkerPool, type WorkerPool } from '../queue/worker.js';
 import { createRunPages } from '../web/run-pages.js';
 import { createWebhookApp } from '../webhooks/app.js';
 import { createMetrics, jobObserver } from '../webhooks/metrics.js';
+import { createApplyPorts } from './apply-ports.js';
 import { createRepositories, type Repositories } from './repositories.js';
+import type { Env } from './secret-refs.js';
 
 export interface Service {
   /** Base URL the web process listens on (undefined for a worker-only process). */
@@ -32,6 +34,10 @@ export interface Service {
 
 export interface ServiceOptions {
   readonly logger: Logger;
+  /** The master key for secrets: without it the service plans but does not apply. */
+  readonly masterKey?: Uint8Array;
+  /** The process environment, for secret references (database admin credentials, catalog keys). */
+  readonly env?: Env;
   /** BullMQ and pave key prefixes (tests isolate themselves with these). */
   readonly bullPrefix?: string;
   readonly keyPrefix?: string;
@@ -64,10 +70,16 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
       'Redis is not reachable: webhooks are answered 503 and no job runs until it is (start one with `redis-server --daemonize yes`); pave keeps retrying');
   }
 
+  const stateRepository = createStateRepository(config);
+  const apply = options.masterKey
+    ? createApplyPorts({ masterKey: options.masterKey, state: stateRepository, redis: patient, keyPrefix, env: options.env ?? {} })
+    : undefined;
+  if (!apply) logger.warn({}, 'no master key for secrets (PAVE_SECRET_KEY): pull requests are planned, merges are not applied');
   const deps: JobDeps = {
     repositories: repositories.forInstallation,
     platform: repositories.platform,
-    state: createStateDirectory(config.stateRepo, logger),
+    state: createGitStateSource(stateRepository),
+    ...(apply ? { apply } : {}),
     index: createRedisComponentIndex(patient, { prefix: keyPrefix }),
     runs: createRedisRunStore(patient, { prefix: keyPrefix }),
     enqueue: async (jobs) => void (await enqueuer.enqueue(jobs)),
@@ -123,6 +135,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     async close() {
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await pool?.close();
+      await apply?.close();
       await enqueuer.close();
       fast.disconnect();
       patient.disconnect();
@@ -151,4 +164,9 @@ async function listen(app: Hono, config: AppConfig): Promise<{ server: ServerTyp
 /** Where the embedded default keeps its generated webhook secret (for `npm run webhook`). */
 export function secretFile(config: AppConfig): string {
   return join(config.stateRepo, '..', 'webhook-secret');
+}
+
+/** The state repository: a local bare repository (the default), or a remote one (issue: remote wiring). */
+function createStateRepository(config: AppConfig) {
+  return createLocalStateRepository({ dir: config.stateRepo });
 }

@@ -9,7 +9,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigurationError, loadConfig } from '../config/env.js';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { loadMasterKey } from '../adapters/secrets/index.js';
+import { ConfigurationError, loadConfig, type AppConfig } from '../config/env.js';
 import { createLogger } from './logger.js';
 import { secretFile, startService } from './service.js';
 
@@ -38,7 +41,11 @@ if (config.github.kind === 'none') {
   }
 }
 
-const service = await startService(config, { logger }).catch((err: unknown) => {
+const masterKey = await masterKeyFor(config).catch((err: unknown) => {
+  process.stderr.write(`pave: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(2);
+});
+const service = await startService(config, { logger, env: process.env, ...(masterKey ? { masterKey } : {}) }).catch((err: unknown) => {
   logger.error({ err: String(err) }, 'pave could not start');
   process.exit(1);
 });
@@ -58,4 +65,21 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.exit(1);
     });
   });
+}
+
+/**
+ * The master key for secrets: PAVE_SECRET_KEY or PAVE_SECRET_KEY_FILE; in the embedded default a
+ * key generated once and kept (mode 0600) beside the state repository, so restarts can read the
+ * secrets they stored. With GitHub credentials and no key, merges are not applied.
+ */
+async function masterKeyFor(config: AppConfig): Promise<Uint8Array | undefined> {
+  if (process.env.PAVE_SECRET_KEY || process.env.PAVE_SECRET_KEY_FILE) return loadMasterKey(process.env, (p) => readFile(p));
+  if (config.github.kind !== 'none') return undefined;
+  const file = `${dirname(config.stateRepo)}/secret-key`;
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600 });
+    process.stderr.write(`pave: generated a master key for secrets in ${file} (mode 0600); keep it with the state repository\n`);
+  }
+  return loadMasterKey({ PAVE_SECRET_KEY_FILE: file }, (p) => readFile(p));
 }

@@ -54,14 +54,21 @@ export function serviceEnv(github: GitHubDouble, tmp: string, extra: Record<stri
     REDIS_URL,
     PORT: '0',
     PUBLIC_URL: 'http://pave.test',
-    STATE_REPO: join(tmp, 'state'),
+    STATE_REPO: join(tmp, 'state.git'),
     LOG_LEVEL: 'info',
     PAVE_CONCURRENCY: '4',
     ...extra,
   };
 }
 
-export async function startHarness(options: { inProcess?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
+/** Database admin credentials of the local servers, as the example platform's environments reference them. */
+export const ADMIN_ENV = {
+  PAVE_PG_ADMIN_USER: 'postgres', PAVE_PG_ADMIN_PASSWORD: '',
+  PAVE_MYSQL_ADMIN_USER: 'root', PAVE_MYSQL_ADMIN_PASSWORD: '',
+  PAVE_REDIS_ADMIN_USER: 'default', PAVE_REDIS_ADMIN_PASSWORD: '',
+};
+
+export async function startHarness(options: { inProcess?: boolean; env?: Record<string, string>; masterKey?: Uint8Array } = {}): Promise<Harness> {
   const github = await startGitHubDouble();
   seedOrganization(github);
   const tmp = await mkdtemp(join(tmpdir(), 'pave-e2e-'));
@@ -87,7 +94,10 @@ export async function startHarness(options: { inProcess?: boolean; env?: Record<
     },
   };
   if (options.inProcess !== false) {
-    harness.service = await startService(config, { logger: createLogger('info', sink), keyPrefix: prefix, bullPrefix, graceMs: 2_000 });
+    harness.service = await startService(config, {
+      logger: createLogger('info', sink), keyPrefix: prefix, bullPrefix, graceMs: 2_000,
+      env: { ...ADMIN_ENV, ...options.env }, ...(options.masterKey ? { masterKey: options.masterKey } : {}),
+    });
   }
   return harness;
 }
