@@ -49,6 +49,8 @@ export interface AppConfig {
   /** Prefix of pave's Redis keys (runs, index, dedupe) and of BullMQ's. */
   readonly keyPrefix: string;
   readonly queuePrefix: string;
+  /** A job's lock (ms): after a worker dies its jobs run again within about twice this. */
+  readonly jobLockMs: number;
 }
 
 export class ConfigurationError extends Error {
@@ -80,6 +82,7 @@ const Env = z.object({
   GITHUB_CONTENT_SPACING_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
   GITHUB_CONTENT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(80),
   GITHUB_CONTENT_PER_HOUR: z.coerce.number().int().min(1).max(10_000_000).default(500),
+  PAVE_JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   PAVE_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('pave:'),
   PAVE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (BullMQ adds its own colons)').default('bull'),
 });
@@ -154,5 +157,6 @@ export function loadConfig(
     githubContentPerHour: e.GITHUB_CONTENT_PER_HOUR,
     keyPrefix: e.PAVE_KEY_PREFIX,
     queuePrefix: e.PAVE_QUEUE_PREFIX,
+    jobLockMs: e.PAVE_JOB_LOCK_MS,
   };
 }

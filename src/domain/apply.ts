@@ -106,10 +106,13 @@ export type { DatabaseEngine };
 
 /** Mutual exclusion with a time limit: one apply at a time per (component, environment). */
 export interface LeaseManager {
-  /** The lease's token when taken, undefined when someone else holds it. */
-  acquire(key: string, ttlMs: number): Promise<string | undefined>;
+  /**
+   * Take the lease for `owner` (the job's identity); true when taken, false when someone else holds
+   * it. The same owner taking it again — a retry of a job whose worker died — gets it back at once.
+   */
+  acquire(key: string, ttlMs: number, owner: string): Promise<boolean>;
   /** Release only if still ours (a lease that expired and was taken by another is left alone). */
-  release(key: string, token: string): Promise<void>;
+  release(key: string, owner: string): Promise<void>;
 }
 
 /** Seals secret values for one environment's cluster (Bitnami SealedSecret). */

@@ -125,8 +125,8 @@ async function applyOne(deps: JobDeps, apply: ApplyPorts, config: PlatformConfig
   const desired = envPlan.desired;
   const environment = config.environments.get(desired.environment)!;
   const leaseKey = `${desired.project}/${desired.component}/${desired.environment}`;
-  const token = await apply.leases.acquire(leaseKey, LEASE_MS);
-  if (!token) throw new NotReadyError(`waiting for the lease on ${leaseKey} (another apply is running)`, 3_000);
+  const owner = `${runId(job)}`;
+  if (!(await apply.leases.acquire(leaseKey, LEASE_MS, owner))) throw new NotReadyError(`waiting for the lease on ${leaseKey} (another apply is running)`, 3_000);
   try {
     const changes = await converge(deps, apply, config, environment, job, descriptor, desired, ctx);
     const message = `apply ${desired.project}/${desired.component} to ${desired.environment} at ${job.sha.slice(0, 7)}\n\n` +
@@ -136,7 +136,7 @@ async function applyOne(deps: JobDeps, apply: ApplyPorts, config: PlatformConfig
     const summary = changes.changed.length > 0 ? `applied (${changes.changed.length} change${changes.changed.length === 1 ? '' : 's'})` : 'up to date';
     return { ...base, state: 'success', summary, details: [...changes.changed.map(escapeText), `state commit \`${commit.slice(0, 12)}\``, `image \`${changes.image}\` (${changes.imageSource})`] };
   } finally {
-    await apply.leases.release(leaseKey, token);
+    await apply.leases.release(leaseKey, owner);
   }
 }
 

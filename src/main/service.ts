@@ -123,6 +123,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
       logger,
       now: () => Date.now(),
       graceMs: options.graceMs,
+      lockMs: config.jobLockMs,
       handler: (job, ctx) => handleJob(deps, job, ctx),
       observer: jobObserver(metrics),
     });

@@ -39,6 +39,11 @@ export interface WorkerPoolOptions {
   readonly prefix?: string;
   /** How long `close()` waits for active jobs. @defaultValue 25 s */
   readonly graceMs?: number;
+  /**
+   * A job's lock; a worker that dies loses it and the job is run again by another worker after at
+   * most about twice this. @defaultValue 30 s (BullMQ's)
+   */
+  readonly lockMs?: number;
   /** Milliseconds since the epoch (a clock, injected). */
   readonly now: () => number;
 }
@@ -60,6 +65,7 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
       prefix: options.prefix,
       autorun: true,
       maxStalledCount: 2,
+      ...(options.lockMs ? { lockDuration: options.lockMs, stalledInterval: options.lockMs } : {}),
     });
     worker.on('error', (err) => options.logger.error({ err: String(err), queue: name }, 'worker error'));
     return worker;

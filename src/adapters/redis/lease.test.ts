@@ -8,24 +8,23 @@ afterAll(() => r.cleanup());
 describe('createRedisLeases', () => {
   const leases = createRedisLeases(r.redis, { prefix: r.prefix });
 
-  it('gives a lease to one holder at a time and frees it on release', async () => {
-    const a = await leases.acquire('lending/loans-api/development', 10_000);
-    const b = await leases.acquire('lending/loans-api/development', 10_000);
-    await leases.release('lending/loans-api/development', a!);
-    const c = await leases.acquire('lending/loans-api/development', 10_000);
+  it('gives a lease to one owner at a time, back to the same owner, and frees it on release', async () => {
+    const a = await leases.acquire('lending/loans-api/development', 10_000, 'job-a');
+    const b = await leases.acquire('lending/loans-api/development', 10_000, 'job-b');
+    const again = await leases.acquire('lending/loans-api/development', 10_000, 'job-a');
+    await leases.release('lending/loans-api/development', 'job-a');
+    const c = await leases.acquire('lending/loans-api/development', 10_000, 'job-b');
 
-    expect(a).toMatch(/^[0-9a-f]{32}$/);
-    expect(b).toBeUndefined();
-    expect(c).toBeDefined();
+    expect([a, b, again, c]).toEqual([true, false, true, true]);
   });
 
-  it('expires by itself, and a stale holder cannot release the next holder\'s lease', async () => {
-    const stale = await leases.acquire('k2', 50);
+  it('expires by itself, and a stale owner cannot release the next owner\'s lease', async () => {
+    await leases.acquire('k2', 50, 'stale');
     await new Promise((res) => setTimeout(res, 120));
-    const fresh = await leases.acquire('k2', 10_000);
-    await leases.release('k2', stale!);
+    const fresh = await leases.acquire('k2', 10_000, 'fresh');
+    await leases.release('k2', 'stale');
 
-    expect(fresh).toBeDefined();
-    expect(await leases.acquire('k2', 10_000)).toBeUndefined();
+    expect(fresh).toBe(true);
+    expect(await leases.acquire('k2', 10_000, 'other')).toBe(false);
   });
 });

@@ -1,24 +1,27 @@
 /**
- * Leases on Redis: `SET key token NX PX ttl` takes one, a compare-and-delete script releases it
- * only while it is still ours. A lease that outlives a crashed holder expires by itself.
+ * Leases on Redis, held by an owner (the job's identity): a script takes a free lease or gives it
+ * back to the owner that already holds it (a job retried after its worker died), a
+ * compare-and-delete releases it only while it is still ours. A lease outliving its holder expires.
  */
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { LeaseManager } from '../../domain/apply.js';
 import { wrap } from './run-store.js';
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+// Take the lease when free, or take it back when this owner already holds it (a retried job).
+const ACQUIRE = `local v = redis.call('get', KEYS[1])
+if v == false then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+if v == ARGV[1] then redis.call('pexpire', KEYS[1], ARGV[2]) return 1 end
+return 0`;
 
 export function createRedisLeases(redis: Redis, options: { prefix?: string } = {}): LeaseManager {
   const prefix = `${options.prefix ?? 'pave:'}lease:`;
   return {
-    async acquire(key, ttlMs) {
-      const token = randomBytes(16).toString('hex');
-      const ok = await wrap(() => redis.set(prefix + key, token, 'PX', ttlMs, 'NX'));
-      return ok === 'OK' ? token : undefined;
+    async acquire(key, ttlMs, owner) {
+      return (await wrap(() => redis.eval(ACQUIRE, 1, prefix + key, owner, String(ttlMs)))) === 1;
     },
-    async release(key, token) {
-      await wrap(() => redis.eval(RELEASE, 1, prefix + key, token));
+    async release(key, owner) {
+      await wrap(() => redis.eval(RELEASE, 1, prefix + key, owner));
     },
   };
 }
