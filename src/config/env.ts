@@ -134,6 +134,10 @@ export function loadConfig(
     ? { kind: 'github' as const, repo: e.PLATFORM_REPO }
     : { kind: 'local' as const, dir: e.PLATFORM_REPO };
 
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(e.STATE_REPO)) {
+    problems.push('STATE_REPO: a remote state repository is not selectable yet; give a local path (a bare repository is created there)');
+  }
+
   if (problems.length > 0) throw new ConfigurationError(problems);
   return {
     port: e.PORT,
