@@ -31,15 +31,15 @@ describe('toYaml', () => {
   });
 
   it('leaves safe words and Kubernetes quantities plain, quotes the rest', () => {
-    const text = toYaml({ a: 'apps/v1', b: '250m', c: '256Mi', d: 'registry.example:5000/x@sha256:abc', e: 'a b', f: '0.5', g: '' });
+    const text = toYaml({ a: 'apps/v1', b: '250m', c: '256Mi', d: 'registry.example:5000/x@sha256:abc', e: 'a b', f: '0.5', g: '', h: '/tmp' });
 
-    expect(text).toBe('a: apps/v1\nb: 250m\nc: 256Mi\nd: registry.example:5000/x@sha256:abc\ne: "a b"\nf: "0.5"\ng: ""\n');
+    expect(text).toBe('a: apps/v1\nb: 250m\nc: 256Mi\nd: registry.example:5000/x@sha256:abc\ne: "a b"\nf: "0.5"\ng: ""\nh: /tmp\n');
   });
 
   it.each([
     'yes', 'No', 'ON', 'off', 'y', 'N', 'true', 'False', 'null', 'Null', '~', '0777', '0o17', '0x1F', '1_000', '1:20', '2001-12-14',
     '1e3', '.5', '-.inf', '.NaN', ': x', '- a', '? k', '#c', '&a', '*a', '!tag', '%x', '@x', '`x', '|', '>', '"q"', "'q'", '{a: 1}', '[1]',
-    'a: b', 'a #b', 'key:', '<<', '=', ' lead', 'trail ', '---', '...', '-', '',
+    'a: b', 'a #b', 'key:', '<<', '=', ' lead', 'trail ', '---', '...', '-', '', '/', '//', '/a:', '/#', '/ x',
   ])('reads %j back as the same string in YAML 1.2 and 1.1', (value) => {
     const text = toYaml({ value, list: [value] });
 

@@ -6,7 +6,7 @@
  *
  * Strings are written so that every YAML reader, YAML 1.1 ones included (Go's yaml.v2, which
  * kubectl and many GitOps tools use), reads back the same string:
- * - plain (unquoted) only when nothing could read them as anything else: a letter first, then
+ * - plain (unquoted) only when nothing could read them as anything else: a letter or `/` first, then
  *   letters, digits and `. _ / @ : + -`, not ending in `:`, and not a YAML 1.1 boolean or null
  *   (`yes`, `No`, `on`, `y`, `null` …); or a Kubernetes quantity such as `250m` or `256Mi`;
  * - multi-line text as a literal block (`|`, `|-`, `|+`, with an explicit indentation indicator
@@ -24,7 +24,7 @@
 const MAX_KEY_LENGTH = 1000;
 
 const RESERVED = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
-const PLAIN = /^[A-Za-z][A-Za-z0-9._/@:+-]*$/;
+const PLAIN = /^[A-Za-z/][A-Za-z0-9._/@:+-]*$/;
 const QUANTITY = /^[0-9]+(m|k|Ki|Mi|Gi|Ti|Pi|Ei|M|G|T|P|E)$/;
 // Characters JSON.stringify leaves raw that YAML forbids or YAML 1.1 treats as line breaks.
 const NEEDS_ESCAPE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;

@@ -1,0 +1,126 @@
+/**
+ * Kubernetes manifests of the example organization (platform-repo-example/ + examples/), planned
+ * as the apply job plans them: committed golden YAML per (component, environment), every object
+ * valid against Kubernetes' published schemas, and no secret value in the output even when the
+ * SealedSecret is sealed for real.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { sealSecret } from '../src/adapters/secrets/index.js';
+import { isSecret, type DesiredState } from '../src/domain/plan.js';
+import { renderManifests, type KubeObject } from '../src/render/manifests/index.js';
+import { aSealedSecret, DIGEST } from './helpers/desired-state.js';
+import { desiredStates, planExamples } from './helpers/example-plan.js';
+import { kubeSchemaErrors, kubeTypeErrors } from './helpers/kube-schemas.js';
+
+const goldenDir = fileURLToPath(new URL('./golden/manifests/', import.meta.url));
+
+/** Compare with a committed golden file; `UPDATE_GOLDEN=1` rewrites it (review the diff). */
+function expectGolden(name: string, actual: string): void {
+  const file = `${goldenDir}${name}`;
+  if (process.env.UPDATE_GOLDEN === '1') {
+    mkdirSync(goldenDir, { recursive: true });
+    writeFileSync(file, actual);
+  }
+  expect(existsSync(file), `golden file manifests/${name} is missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true);
+  expect(actual).toBe(readFileSync(file, 'utf8'));
+}
+
+const { platform, plan } = await planExamples();
+const states = desiredStates(plan);
+
+/** The variables of `d` that hold secrets: the keys of its Secret. */
+function secretKeys(d: DesiredState): string[] {
+  const all = { ...d.config, ...Object.assign({}, ...d.connections.map((c) => c.env)) } as DesiredState['config'];
+  return Object.keys(all).filter((k) => isSecret(all[k]!));
+}
+
+function render(d: DesiredState, sealedSecret?: object) {
+  const keys = secretKeys(d);
+  return renderManifests({
+    desired: d,
+    image: `registry.example/acme-bank/${d.component}@${DIGEST}`,
+    secretName: `${d.component}-secrets`,
+    ...(keys.length > 0 ? { sealedSecret: sealedSecret ?? aSealedSecret(d, keys) } : {}),
+    files: [],
+  });
+}
+
+describe('manifests of the example components', () => {
+  it('plans every example component in every environment', () => {
+    expect(states.map((d) => `${d.component}/${d.environment}`).sort()).toHaveLength(15);
+  });
+
+  it.each(states.filter((d) => d.environment !== 'staging').map((d) => [`${d.component}.${d.environment}`, d] as const))('%s (golden)', (name, d) => {
+    expectGolden(`${name}.yaml`, render(d).yaml);
+  });
+
+  it('are valid against the Kubernetes schemas (kubernetes-models) and the SealedSecret CRD, in every environment', () => {
+    const objects = states.flatMap((d) => render(d).objects);
+
+    expect(new Set(objects.map((o) => o.kind))).toEqual(new Set(['Namespace', 'NetworkPolicy', 'SealedSecret', 'Service', 'Deployment']));
+    expect(objects.flatMap((o) => kubeSchemaErrors(o).map((e) => `${o.kind} ${o.metadata.name}: ${e}`))).toEqual([]);
+    expect(kubeTypeErrors(objects)).toEqual([]);
+  });
+
+  it('render the same bytes twice', () => {
+    for (const d of states) expect(render(d).yaml).toBe(render(d).yaml);
+  });
+});
+
+describe('manifests with a SealedSecret sealed for real', () => {
+  const d = states.find((s) => s.component === 'loans-api' && s.environment === 'development')!;
+  const certificatePem = platform.environments.get('development')!.sealingCertificate!;
+  const plaintexts: Record<string, string> = Object.fromEntries(secretKeys(d).map((k, i) => [k, `s3cr3t-${i}-Zq8xV1pL`]));
+  const sealed = sealSecret({ certificatePem, namespace: d.namespace, name: `${d.component}-secrets`, data: plaintexts });
+  const { objects, yaml } = render(d, sealed);
+
+  it('validates against the SealedSecret CRD', () => {
+    const out = objects.find((o) => o.kind === 'SealedSecret')!;
+
+    expect(kubeSchemaErrors(out)).toEqual([]);
+    expect(Object.keys((out as unknown as { spec: { encryptedData: object } }).spec.encryptedData)).toEqual(Object.keys(plaintexts).sort());
+  });
+
+  it('holds no secret value, in plain text or base64, and only references for secret variables', () => {
+    expect(Object.keys(plaintexts).length).toBeGreaterThan(0);
+    for (const value of Object.values(plaintexts)) {
+      expect(yaml).not.toContain(value);
+      expect(yaml).not.toContain(Buffer.from(value).toString('base64'));
+    }
+    const env = (objects.find((o) => o.kind === 'Deployment') as unknown as { spec: { template: { spec: { containers: { env: { name: string; value?: string; valueFrom?: unknown }[] }[] } } } })
+      .spec.template.spec.containers[0]!.env;
+    for (const key of Object.keys(plaintexts)) {
+      expect(env.find((e) => e.name === key)).toEqual({ name: key, valueFrom: { secretKeyRef: { name: `${d.component}-secrets`, key } } });
+    }
+  });
+});
+
+describe('the schema checks themselves', () => {
+  const deployment = (container: Record<string, unknown>): KubeObject => ({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' },
+    spec: { selector: { matchLabels: { a: 'b' } }, template: { spec: { containers: [{ name: 'x', image: 'y', ...container }] } } },
+  } as KubeObject);
+
+  it('catch wrong types and enums', () => {
+    expect(kubeSchemaErrors(deployment({ ports: [{ containerPort: '8080' }] }))).not.toEqual([]);
+    expect(kubeSchemaErrors(deployment({ ports: [{ containerPort: 8080, protocol: 'HTTP' }] }))).not.toEqual([]);
+    expect(kubeSchemaErrors({ apiVersion: 'apps/v1beta1', kind: 'Deployment', metadata: { name: 'x' } })).not.toEqual([]);
+    expect(kubeSchemaErrors(deployment({}))).toEqual([]);
+  });
+
+  it('catch unknown fields', () => {
+    expect(kubeTypeErrors([deployment({ readinesProbe: {} })]).join('\n')).toMatch(/readinesProbe/);
+    expect(kubeTypeErrors([deployment({})])).toEqual([]);
+  });
+
+  it('hold a SealedSecret to Bitnami\'s CRD', () => {
+    const base = { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 's', namespace: 'n' } };
+
+    expect(kubeSchemaErrors({ ...base, spec: { encryptedData: { A: 'AgB' } } } as KubeObject)).toEqual([]);
+    expect(kubeSchemaErrors({ ...base, spec: {} } as KubeObject)).not.toEqual([]);
+    expect(kubeSchemaErrors({ ...base, spec: { encryptedData: { A: 1 } } } as KubeObject)).not.toEqual([]);
+    expect(kubeSchemaErrors({ ...base, spec: { encryptedData: {}, templat: {} } } as KubeObject)).not.toEqual([]);
+  });
+});
