@@ -5,6 +5,7 @@
 import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as git from 'isomorphic-git';
+import type { StateRepository } from '../../domain/apply.js';
 import { ConfigError } from '../../domain/errors.js';
 import { atomicFs } from './atomic-fs.js';
 import { applyChanges, readFilesAt, type ObjectStore } from './tree-changes.js';
@@ -52,9 +53,21 @@ export async function treeOf(store: ObjectStore, commit: string | undefined): Pr
   return (await git.readCommit({ fs: atomicFs, gitdir: store.gitdir, oid: commit, cache: store.cache })).commit.tree;
 }
 
-export async function readFilesOf(store: ObjectStore, commit: string | undefined, prefix: string): Promise<Map<string, string>> {
-  return readFilesAt(store, await treeOf(store, commit), prefix);
+export async function readFilesOf(store: ObjectStore, commit: string | undefined, prefix: string, include?: (path: string) => boolean): Promise<Map<string, string>> {
+  return readFilesAt(store, await treeOf(store, commit), prefix, include);
 }
+
+/**
+ * The state repository port, plus an optional filter on what is read: git-backed repositories
+ * read only the files `include` accepts (the planner needs `desired.json` only). Any
+ * StateRepository fits this type; one that ignores the filter is still correct.
+ */
+export interface FilteringStateRepository extends StateRepository {
+  readFiles(prefix: string, include?: (path: string) => boolean): Promise<ReadonlyMap<string, string>>;
+}
+
+/** @defaultValue for the object cache of a repository: 64 MiB. */
+export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 
 export interface Author {
   readonly name: string;

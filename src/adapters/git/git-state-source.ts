@@ -3,18 +3,20 @@
  * (environment, project, component) under `environments/` (layout in
  * config/state/read-state-snapshot.ts).
  */
-import type { StateRepository } from '../../domain/apply.js';
 import { silentLogger, type Logger } from '../../domain/logger.js';
 import type { StateSource } from '../../domain/ports.js';
 import { readStateSnapshot, STATE_FILE } from '../../config/state/read-state-snapshot.js';
+import type { FilteringStateRepository } from './bare-repository.js';
 
-export function createGitStateSource(repo: StateRepository, logger: Logger = silentLogger): StateSource {
+/** Any StateRepository will do; git-backed ones then read only the `desired.json` files. */
+export function createGitStateSource(repo: FilteringStateRepository, logger: Logger = silentLogger): StateSource {
   return {
     async snapshot() {
       const encoder = new TextEncoder();
       const files = new Map<string, Uint8Array>();
-      for (const [path, text] of await repo.readFiles('environments')) {
-        if (STATE_FILE.test(path)) files.set(path, encoder.encode(text));
+      const isStateFile = (path: string) => STATE_FILE.test(path);
+      for (const [path, text] of await repo.readFiles('environments', isStateFile)) {
+        if (isStateFile(path)) files.set(path, encoder.encode(text));
       }
       const read = readStateSnapshot({ paths: new Set(files.keys()), files });
       for (const w of read.warnings) logger.warn({ file: w.file, message: w.message }, 'state file ignored');

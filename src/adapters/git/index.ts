@@ -4,3 +4,4 @@
  */
 export { createLocalStateRepository, type LocalStateRepository, type LocalStateRepositoryOptions } from './local-state-repository.js';
 export { createGitStateSource } from './git-state-source.js';
+export type { FilteringStateRepository } from './bare-repository.js';

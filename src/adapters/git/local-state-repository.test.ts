@@ -195,6 +195,24 @@ describe('local state repository', () => {
     await expect(repo.commit({ 'b.txt': 'b' }, 'blocked', author)).rejects.toBeInstanceOf(TransientError);
   });
 
+  it('reads and commits alike once git gc has packed the objects', async () => {
+    const repo = createLocalStateRepository({ dir: gitdir });
+    await repo.commit({ 'environments/dev/shop/api/desired.json': '{"v":1}', 'environments/dev/shop/web/desired.json': '{"w":1}' }, 'first', author);
+    cli('gc', '--quiet', '--prune=now');
+    expect(cli('count-objects', '-v')).toMatch(/^count: 0$/m);
+
+    const fresh = createLocalStateRepository({ dir: gitdir });
+    expect(await fresh.readFiles('environments')).toEqual(new Map([
+      ['environments/dev/shop/api/desired.json', '{"v":1}'],
+      ['environments/dev/shop/web/desired.json', '{"w":1}'],
+    ]));
+    await fresh.commit({ 'environments/dev/shop/api/desired.json': '{"v":2}' }, 'second', author);
+
+    expect(cli('show', 'main:environments/dev/shop/api/desired.json')).toBe('{"v":2}');
+    expect(cli('rev-parse', 'main:environments/dev/shop/web')).toBe(cli('rev-parse', 'main~1:environments/dev/shop/web'));
+    expect(cli('fsck', '--strict', '--no-dangling')).toBe('');
+  });
+
   it('moves the branch only from the expected value, and honours packed refs', async () => {
     const repo = createLocalStateRepository({ dir: gitdir });
     const first = await repo.commit({ 'a.txt': 'a' }, 'first', author);

@@ -11,11 +11,12 @@
  * `git` CLI, which uses the same lock file).
  */
 import { join } from 'node:path';
-import type { StateChange, StateRepository } from '../../domain/apply.js';
+import type { StateChange } from '../../domain/apply.js';
 import { TransientError } from '../../domain/errors.js';
-import { commitOnTop, ensureBareRepository, readFilesOf, type Author } from './bare-repository.js';
+import { commitOnTop, DEFAULT_CACHE_BYTES, ensureBareRepository, readFilesOf, type Author, type FilteringStateRepository } from './bare-repository.js';
 import { backoffMs, mutexFor, sleep } from './mutex.js';
 import { compareAndSwapRef, readRef } from './ref-lock.js';
+import { ObjectCache } from './object-cache.js';
 import type { ObjectStore } from './tree-changes.js';
 
 export interface LocalStateRepositoryOptions {
@@ -29,13 +30,18 @@ export interface LocalStateRepositoryOptions {
    */
   readonly maxAttempts?: number;
   /**
+   * Memory for parsed trees and files kept between reads, in bytes.
+   * @defaultValue 64 MiB
+   */
+  readonly cacheBytes?: number;
+  /**
    * Age after which the branch's lock file is treated as left behind by a dead process.
    * @defaultValue 2000
    */
   readonly staleLockMs?: number;
 }
 
-export interface LocalStateRepository extends StateRepository {
+export interface LocalStateRepository extends FilteringStateRepository {
   /** The bare repository's directory. */
   readonly gitdir: string;
   /** The branch head, undefined before the first commit. */
@@ -47,7 +53,7 @@ export function createLocalStateRepository(options: LocalStateRepositoryOptions)
   const branch = options.branch ?? 'main';
   const ref = `refs/heads/${branch}`;
   const maxAttempts = options.maxAttempts ?? 30;
-  const store: ObjectStore = { gitdir, cache: {} };
+  const store: ObjectStore = { gitdir, cache: {}, objects: new ObjectCache(options.cacheBytes ?? DEFAULT_CACHE_BYTES) };
   const mutex = mutexFor(gitdir);
   let ready: Promise<void> | undefined;
   const ensure = () => {
@@ -67,8 +73,8 @@ export function createLocalStateRepository(options: LocalStateRepositoryOptions)
     gitdir,
     head,
 
-    async readFiles(prefix) {
-      return readFilesOf(store, await head(), prefix);
+    async readFiles(prefix: string, include?: (path: string) => boolean) {
+      return readFilesOf(store, await head(), prefix, include);
     },
 
     async commit(changes: StateChange, message: string, author: Author) {

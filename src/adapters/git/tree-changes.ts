@@ -8,12 +8,21 @@
  */
 import * as git from 'isomorphic-git';
 import { atomicFs } from './atomic-fs.js';
+import { parseTree, readLooseObject } from './loose-objects.js';
+import type { ObjectCache } from './object-cache.js';
 
-/** Where the objects are, and the isomorphic-git cache shared by every call on that repository. */
+/**
+ * Where the objects are, isomorphic-git's cache (pack indexes) shared by every call on that
+ * repository, and pave's cache of parsed trees and decoded files.
+ */
 export interface ObjectStore {
   readonly gitdir: string;
   readonly cache: object;
+  readonly objects: ObjectCache;
 }
+
+/** Rough memory cost of one cached tree entry (oid, name, mode, object overhead). */
+const TREE_ENTRY_BYTES = 200;
 
 type Entry = git.TreeEntry;
 
@@ -24,9 +33,9 @@ const READ_CONCURRENCY = 32;
 /**
  * Every file under `prefix` (a directory or a single file, `''` for all) in `treeOid`, by path,
  * decoded as UTF-8. `prefix` is matched by whole path segments: `environments/dev` does not
- * include `environments/development`.
+ * include `environments/development`. When given, only files whose path `include` accepts are read.
  */
-export async function readFilesAt(store: ObjectStore, treeOid: string | undefined, prefix: string): Promise<Map<string, string>> {
+export async function readFilesAt(store: ObjectStore, treeOid: string | undefined, prefix: string, include?: (path: string) => boolean): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   if (treeOid === undefined) return files;
   const segments = prefix.split('/').filter((s) => s !== '');
@@ -36,28 +45,39 @@ export async function readFilesAt(store: ObjectStore, treeOid: string | undefine
     if (!entry) return files;
     const path = segments.slice(0, i + 1).join('/');
     if (entry.type === 'blob') {
-      if (i === segments.length - 1) files.set(path, await readText(store, entry.oid));
+      if (i === segments.length - 1 && (include?.(path) ?? true)) files.set(path, await readText(store, entry.oid));
       return files;
     }
     if (entry.type !== 'tree') return files;
     dirOid = entry.oid;
   }
-  const blobs: { path: string; oid: string }[] = [];
+  let blobs: { path: string; oid: string }[] = [];
   await collectBlobs(store, dirOid, segments.join('/'), blobs);
+  if (include) blobs = blobs.filter((b) => include(b.path));
   const texts = await mapLimit(blobs, READ_CONCURRENCY, (b) => readText(store, b.oid));
   blobs.forEach((b, i) => files.set(b.path, texts[i]!));
   return files;
 }
 
+/**
+ * Every blob below `treeOid`, level by level with a bounded number of reads in flight: thousands of
+ * concurrent reads would complete in the same turn of the event loop and stall it.
+ */
 async function collectBlobs(store: ObjectStore, treeOid: string, dir: string, out: { path: string; oid: string }[]): Promise<void> {
-  const entries = await readTree(store, treeOid);
-  const subtrees: Promise<void>[] = [];
-  for (const e of entries) {
-    const path = dir === '' ? e.path : `${dir}/${e.path}`;
-    if (e.type === 'blob') out.push({ path, oid: e.oid });
-    else if (e.type === 'tree') subtrees.push(collectBlobs(store, e.oid, path, out));
+  let level = [{ oid: treeOid, path: dir }];
+  while (level.length > 0) {
+    const listed = await mapLimit(level, READ_CONCURRENCY, (t) => readTree(store, t.oid));
+    const next: { oid: string; path: string }[] = [];
+    listed.forEach((entries, i) => {
+      const base = level[i]!.path;
+      for (const e of entries) {
+        const path = base === '' ? e.path : `${base}/${e.path}`;
+        if (e.type === 'blob') out.push({ path, oid: e.oid });
+        else if (e.type === 'tree') next.push({ oid: e.oid, path });
+      }
+    });
+    level = next;
   }
-  await Promise.all(subtrees);
 }
 
 /** A nested view of a change set: files to write (text) or delete (null), and subdirectories. */
@@ -137,16 +157,38 @@ async function rewriteTree(store: ObjectStore, treeOid: string | undefined, chan
 
   if (!changed) return treeOid;
   if (entries.size === 0) return undefined;
-  return git.writeTree({ fs: atomicFs, gitdir: store.gitdir, tree: [...entries.values()] });
+  const tree = [...entries.values()].sort(byGitOrder);
+  const oid = await git.writeTree({ fs: atomicFs, gitdir: store.gitdir, tree });
+  store.objects.set(oid, tree, TREE_ENTRY_BYTES * (tree.length + 1));
+  return oid;
 }
 
-async function readTree(store: ObjectStore, oid: string): Promise<Entry[]> {
-  return (await git.readTree({ fs: atomicFs, gitdir: store.gitdir, oid, cache: store.cache })).tree;
+/** Git's tree order: by name, a directory's name compared as if it ended with `/`. */
+function byGitOrder(a: Entry, b: Entry): number {
+  const key = (e: Entry) => (e.type === 'tree' ? `${e.path}/` : e.path);
+  const [x, y] = [key(a), key(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+async function readTree(store: ObjectStore, oid: string): Promise<readonly Entry[]> {
+  const cached = store.objects.get<readonly Entry[]>(oid);
+  if (cached) return cached;
+  const loose = await readLooseObject(store.gitdir, oid);
+  if (loose && loose.type !== 'tree') throw new Error(`git object ${oid} is a ${loose.type}, not a tree`);
+  const tree = loose ? parseTree(loose.body) : (await git.readTree({ fs: atomicFs, gitdir: store.gitdir, oid, cache: store.cache })).tree;
+  store.objects.set(oid, tree, TREE_ENTRY_BYTES * (tree.length + 1));
+  return tree;
 }
 
 async function readText(store: ObjectStore, oid: string): Promise<string> {
-  const { blob } = await git.readBlob({ fs: atomicFs, gitdir: store.gitdir, oid, cache: store.cache });
-  return new TextDecoder().decode(blob);
+  const cached = store.objects.get<string>(oid);
+  if (cached !== undefined) return cached;
+  const loose = await readLooseObject(store.gitdir, oid);
+  if (loose && loose.type !== 'blob') throw new Error(`git object ${oid} is a ${loose.type}, not a blob`);
+  const bytes = loose ? loose.body : (await git.readBlob({ fs: atomicFs, gitdir: store.gitdir, oid, cache: store.cache })).blob;
+  const text = new TextDecoder().decode(bytes);
+  store.objects.set(oid, text, 2 * text.length + 100);
+  return text;
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
