@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { sealSecret } from '../src/adapters/secrets/index.js';
 import { isSecret, type DesiredState } from '../src/domain/plan.js';
 import { renderManifests, type KubeObject } from '../src/render/manifests/index.js';
-import { aSealedSecret, DIGEST } from './helpers/desired-state.js';
+import { aDesiredState, anInput, aSealedSecret, DIGEST } from './helpers/desired-state.js';
 import { desiredStates, planExamples } from './helpers/example-plan.js';
 import { kubeSchemaErrors, kubeTypeErrors } from './helpers/kube-schemas.js';
 
@@ -66,6 +66,30 @@ describe('manifests of the example components', () => {
 
   it('render the same bytes twice', () => {
     for (const d of states) expect(render(d).yaml).toBe(render(d).yaml);
+  });
+});
+
+describe('manifests of kinds the examples do not have (golden)', () => {
+  it('a scheduled task with files, secrets and values YAML could misread', () => {
+    const desired = aDesiredState({
+      component: 'nightly-report',
+      workload: { type: 'scheduled-task', replicas: 0, resources: { cpu: '0.5', memory: '1Gi' }, schedule: '30 2 * * 1-5' },
+      endpoints: [],
+      config: { ENABLED: 'yes', MODE: '0777', SEPARATOR: ': ', LIST: '- a', BANNER: 'Nightly\nreport\n', API_TOKEN: { secret: 'config/development/lending/nightly-report/API_TOKEN' } },
+      network: { ingress: [], egress: [{ peer: 'component:lending/loans-api' }, { peer: 'database:postgresql', port: 5432 }] },
+    });
+    const files = [{ name: 'report.toml', mountPath: '/etc/report', content: '[report]\ntitle = "Loans: nightly"\nrecipients = ["ops@example.com"]\n' }];
+
+    const { objects, yaml } = renderManifests(anInput(desired, { sealedSecret: aSealedSecret(desired, ['API_TOKEN']), files }));
+
+    expectGolden('nightly-report.scheduled-task.yaml', yaml);
+    expect(objects.flatMap((o) => kubeSchemaErrors(o))).toEqual([]);
+  });
+
+  it('a manual task', () => {
+    const desired = aDesiredState({ component: 'reindex', workload: { type: 'manual-task', replicas: 0, resources: {} }, endpoints: [], network: { ingress: [], egress: [] } });
+
+    expectGolden('reindex.manual-task.yaml', renderManifests(anInput(desired)).yaml);
   });
 });
 
