@@ -3,6 +3,7 @@
  * plan's connection limit) and a database it owns with `PUBLIC` revoked. See `apply-state.ts`
  * for what apply changes and `read-state.ts` for how password drift is found.
  */
+import { TransientError } from '../../../domain/errors.js';
 import type { DatabaseProvider, ObservedDatabase, ProviderResult } from '../../../domain/apply.js';
 import { TerminalError } from '../../../domain/errors.js';
 import type { DesiredDatabase } from '../../../domain/plan.js';
@@ -44,7 +45,15 @@ export function createPostgresProvider(settings: PostgresSettings): DatabaseProv
     async apply(target: DesiredDatabase, password: string): Promise<ProviderResult> {
       open();
       checkPostgresTarget(target, password);
-      return { changed: await withAdmin(settings, `apply ${target.database}`, (admin) => applyState(admin, settings, target, password)) };
+      // Idempotent, so a concurrent applier's catalog conflict is resolved by running it again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return { changed: await withAdmin(settings, `apply ${target.database}`, (admin) => applyState(admin, settings, target, password)) };
+        } catch (err) {
+          if (!(err instanceof TransientError) || attempt >= 3) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        }
+      }
     },
     async verify(target: DesiredDatabase, password: string): Promise<boolean> {
       open();

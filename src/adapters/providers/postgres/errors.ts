@@ -11,7 +11,9 @@
  */
 import { ConfigError, PaveError, TerminalError, TransientError } from '../../../domain/errors.js';
 
-const TRANSIENT_SQLSTATE = /^(08|53|40)|^57P0[1-3]$|^55P03$|^55006$/;
+// XX000 is PostgreSQL's internal error; concurrent catalog updates by two appliers (GRANT/REVOKE on
+// one database: "tuple concurrently updated") surface with it, and a retry resolves them.
+const TRANSIENT_SQLSTATE = /^(08|53|40)|^57P0[1-3]$|^55P03$|^55006$|^XX000$/;
 
 /** The SQLSTATE of a server error, or undefined for anything else. */
 export function sqlState(err: unknown): string | undefined {
