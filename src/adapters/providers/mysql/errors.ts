@@ -14,6 +14,7 @@
  * syntax error: an error raised by a statement that carries a password gets neither message nor
  * cause.
  */
+import type { ErrorContext } from '../error-context.js';
 import { ConfigError, PaveError, TerminalError, TransientError } from '../../../domain/errors.js';
 
 const TRANSIENT = new Set([1040, 1203, 1226, 1205, 1213, 1053, 1927]);
@@ -38,14 +39,7 @@ export function isAccessDenied(err: unknown): boolean {
   return ACCESS_DENIED.has(serverError(err)?.errno ?? 0);
 }
 
-export interface ErrorContext {
-  /** `host:port`. */
-  readonly server: string;
-  /** What pave was doing, e.g. `create user app_dev`. */
-  readonly what: string;
-  /** The statement carried a secret: keep the server's message and the cause out of the error. */
-  readonly secret?: boolean;
-}
+export type { ErrorContext } from '../error-context.js';
 
 /** Translate what a mysql2 call threw. Pave errors pass through. */
 export function toDomainError(err: unknown, ctx: ErrorContext): PaveError {

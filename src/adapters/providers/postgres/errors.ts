@@ -9,6 +9,7 @@
  * | class 28 for the admin (wrong password, no `pg_hba.conf` entry) | {@link ConfigError} "admin credentials for host:port rejected" |
  * | 42501 insufficient privilege, anything else | {@link TerminalError} |
  */
+import type { ErrorContext } from '../error-context.js';
 import { ConfigError, PaveError, TerminalError, TransientError } from '../../../domain/errors.js';
 
 // XX000 is PostgreSQL's internal error; concurrent catalog updates by two appliers (GRANT/REVOKE on
@@ -26,14 +27,7 @@ export function isAuthFailure(err: unknown): boolean {
   return sqlState(err)?.startsWith('28') ?? false;
 }
 
-export interface ErrorContext {
-  /** `host:port`. */
-  readonly server: string;
-  /** What pave was doing, e.g. `create role app_dev`. */
-  readonly what: string;
-  /** The statement carried a secret: keep the server's message and the cause out of the error. */
-  readonly secret?: boolean;
-}
+export type { ErrorContext } from '../error-context.js';
 
 /** Translate what a pg call threw. Pave errors pass through. */
 export function toDomainError(err: unknown, ctx: ErrorContext): PaveError {
