@@ -31,8 +31,12 @@ export interface AppConfig {
   readonly platformRepo: { readonly kind: 'github'; readonly repo: string } | { readonly kind: 'local'; readonly dir: string };
   /** App mode: the installation that covers the platform repository (else each job's own installation). */
   readonly platformInstallationId?: number;
-  /** Local path or git URL of the state repository. */
+  /** Local path of a bare repository, or the https URL of a remote one. */
   readonly stateRepo: string;
+  /** A remote state repository's local bare mirror. */
+  readonly stateMirrorDir: string;
+  /** App mode: the installation whose token pushes to a remote state repository. */
+  readonly stateInstallationId?: number;
   readonly publicUrl: string;
   readonly role: Role;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -71,6 +75,8 @@ const Env = z.object({
   GITHUB_TOKEN: z.string().min(1).optional(),
   GITHUB_API_URL: z.string().url().default('https://api.github.com'),
   GITHUB_PLATFORM_INSTALLATION_ID: z.coerce.number().int().positive().optional(),
+  GITHUB_STATE_INSTALLATION_ID: z.coerce.number().int().positive().optional(),
+  STATE_MIRROR_DIR: z.string().default('.pave-state/state-mirror.git'),
   PLATFORM_REPO: z.string().default('platform-repo-example'),
   STATE_REPO: z.string().default('.pave-state/state.git'),
   PUBLIC_URL: z.string().url().optional(),
@@ -134,8 +140,12 @@ export function loadConfig(
     ? { kind: 'github' as const, repo: e.PLATFORM_REPO }
     : { kind: 'local' as const, dir: e.PLATFORM_REPO };
 
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(e.STATE_REPO)) {
-    problems.push('STATE_REPO: a remote state repository is not selectable yet; give a local path (a bare repository is created there)');
+  const remoteState = /^https?:\/\//i.test(e.STATE_REPO);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(e.STATE_REPO) && !remoteState) problems.push('STATE_REPO: only https:// (or http:// on loopback) remote repositories are supported');
+  if (remoteState && /\/\/[^/]*@/.test(e.STATE_REPO)) problems.push('STATE_REPO: put no credentials in the URL; pave pushes with the GitHub token or installation token');
+  if (remoteState && github.kind === 'none') problems.push('STATE_REPO: a remote state repository needs GitHub credentials (GITHUB_TOKEN, or a GitHub App)');
+  if (remoteState && github.kind === 'app' && e.GITHUB_STATE_INSTALLATION_ID === undefined && e.GITHUB_PLATFORM_INSTALLATION_ID === undefined) {
+    problems.push('GITHUB_STATE_INSTALLATION_ID: required with a GitHub App and a remote STATE_REPO (the installation that may push to it)');
   }
 
   if (problems.length > 0) throw new ConfigurationError(problems);
@@ -150,6 +160,8 @@ export function loadConfig(
     platformRepo,
     ...(e.GITHUB_PLATFORM_INSTALLATION_ID !== undefined ? { platformInstallationId: e.GITHUB_PLATFORM_INSTALLATION_ID } : {}),
     stateRepo: e.STATE_REPO,
+    stateMirrorDir: e.STATE_MIRROR_DIR,
+    ...((e.GITHUB_STATE_INSTALLATION_ID ?? e.GITHUB_PLATFORM_INSTALLATION_ID) !== undefined ? { stateInstallationId: (e.GITHUB_STATE_INSTALLATION_ID ?? e.GITHUB_PLATFORM_INSTALLATION_ID)! } : {}),
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     role: e.PAVE_ROLE,
     logLevel: e.LOG_LEVEL,

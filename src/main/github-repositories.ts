@@ -36,6 +36,12 @@ export function createGitHubRepositories(config: AppConfig, logger: Logger, onRa
       }
       return source;
     },
+    async gitCredentials() {
+      if (config.github.kind === 'token') return { username: 'x-access-token', password: config.github.token };
+      const client = github.clients.forInstallation(config.stateInstallationId);
+      const { token } = (await client.auth({ type: 'installation' })) as { token: string };
+      return { username: 'x-access-token', password: token };
+    },
     platformRepoForEvents: config.platformRepo.kind === 'github' ? config.platformRepo.repo : undefined,
     botLogins: ['pave[bot]'],
     // The index fills from installation and push events; there is nothing local to index.

@@ -8,7 +8,9 @@ import { Hono } from 'hono';
 import { Redis } from 'ioredis';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { join } from 'node:path';
-import { createGitStateSource, createLocalStateRepository } from '../adapters/git/index.js';
+import { createGitStateSource, createLocalStateRepository, createRemoteStateRepository } from '../adapters/git/index.js';
+import type { StateRepository } from '../domain/apply.js';
+import { ConfigError } from '../domain/errors.js';
 import { createRedisComponentIndex } from '../adapters/redis/component-index.js';
 import { createRedisDeliveryDedupe } from '../adapters/redis/delivery-dedupe.js';
 import { createRedisRunStore } from '../adapters/redis/run-store.js';
@@ -70,7 +72,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
       'Redis is not reachable: webhooks are answered 503 and no job runs until it is (start one with `redis-server --daemonize yes`); pave keeps retrying');
   }
 
-  const stateRepository = createStateRepository(config);
+  const stateRepository = createStateRepository(config, repositories);
   const apply = options.masterKey
     ? createApplyPorts({ masterKey: options.masterKey, state: stateRepository, redis: patient, keyPrefix, env: options.env ?? {} })
     : undefined;
@@ -167,7 +169,13 @@ export function secretFile(config: AppConfig): string {
   return join(config.stateRepo, '..', 'webhook-secret');
 }
 
-/** The state repository: a local bare repository (the default), or a remote one (issue: remote wiring). */
-function createStateRepository(config: AppConfig) {
-  return createLocalStateRepository({ dir: config.stateRepo });
+/**
+ * The state repository: a local bare repository (the default), or a remote one (an https URL) kept
+ * in a local mirror and pushed with the GitHub token or the state installation's token.
+ */
+export function createStateRepository(config: AppConfig, repositories: Pick<Repositories, 'gitCredentials'>): StateRepository {
+  if (!/^https?:\/\//i.test(config.stateRepo)) return createLocalStateRepository({ dir: config.stateRepo });
+  const credentials = repositories.gitCredentials;
+  if (!credentials) throw new ConfigError('a remote STATE_REPO needs GitHub credentials');
+  return createRemoteStateRepository({ url: config.stateRepo, dir: config.stateMirrorDir, auth: () => credentials() });
 }
