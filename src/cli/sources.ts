@@ -8,7 +8,7 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import { readSourceTree } from '../adapters/fs/read-source-tree.js';
 import type { LocatedComponent } from '../domain/component.js';
 import type { Diagnostic } from '../domain/diagnostic.js';
-import { discoverComponents, isDescriptorPath, readComponent, type FileReport } from '../config/component/index.js';
+import { isDescriptorPath, readRepositoryComponents, type FileReport } from '../config/component/index.js';
 import { isPlatformInput, loadPlatform, type LoadPlatformResult } from '../config/platform/index.js';
 import { readStateSnapshot, STATE_FILE, type StateRead } from '../config/state/read-state-snapshot.js';
 import type { UnreadableComponent } from '../planner/plan.js';
@@ -31,8 +31,7 @@ export async function readComponentRepo(dir: string, repo: string, fileChecks = 
   const components: LocatedComponent[] = [];
   const unreadable: UnreadableComponent[] = [];
   const reports: FileReport[] = [];
-  for (const { root } of discoverComponents(tree.paths)) {
-    const result = readComponent(tree, root, { repoName: repo, fileChecks });
+  for (const { root, ...result } of readRepositoryComponents(tree, { repoName: repo, fileChecks })) {
     reports.push(...result.reports.map((r) => relocateReport(r, dir)));
     if (result.descriptor) components.push({ repo, descriptor: result.descriptor });
     else {

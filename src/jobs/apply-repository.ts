@@ -11,7 +11,6 @@
  * re-used while its data is unchanged; and a commit whose files are already there is not made.
  * Waiting for a lease is not a failure (the job is delayed). Databases are never dropped.
  */
-import { discoverComponents, isDescriptorPath, readComponent } from '../config/component/index.js';
 import { findProject } from '../config/platform/index.js';
 import type { ComponentDescriptor, LocatedComponent } from '../domain/component.js';
 import type { ApplyPorts, EncryptedSecret, ReleaseRecord, StateChange } from '../domain/apply.js';
@@ -23,7 +22,7 @@ import { plan } from '../planner/plan.js';
 import { escapeText } from '../render/markdown.js';
 import type { ApplyRepository } from '../queue/jobs.js';
 import { DEPLOY_MARKER, type JobContext, type JobDeps } from './context.js';
-import { knownComponents } from './plan-support.js';
+import { knownComponents, readRepositoryAt } from './plan-support.js';
 
 const LEASE_MS = 10 * 60_000;
 
@@ -68,12 +67,8 @@ async function applyMerge(deps: JobDeps, job: ApplyRepository, ctx: JobContext):
   if (!platformAt.result.ok) throw new ConfigError('the platform repository is invalid; fix it before anything can be applied');
   const config = platformAt.result.config;
 
-  const tree = await ports.reader.readTree(job.repo, job.sha, isDescriptorPath);
-  const own: LocatedComponent[] = [];
-  for (const { root } of discoverComponents(tree.paths)) {
-    const r = readComponent(tree, root, { repoName: job.repo, fileChecks: true });
-    if (r.descriptor) own.push({ repo: job.repo, descriptor: r.descriptor });
-  }
+  const own: LocatedComponent[] = (await readRepositoryAt(ports.reader, job.repo, job.sha))
+    .flatMap((e) => (e.descriptor ? [{ repo: job.repo, descriptor: e.descriptor }] : []));
   const known = [...(await knownComponents(deps, job.repo)), ...own];
   const result = plan({
     platform: config,

@@ -9,13 +9,12 @@
  */
 import type { LocatedComponent } from '../domain/component.js';
 import type { Run } from '../domain/runs.js';
-import { discoverComponents, readComponent } from '../config/component/index.js';
 import { findProject } from '../config/platform/index.js';
 import { plan, type UnreadableComponent } from '../planner/plan.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import type { PlanPullRequest } from '../queue/jobs.js';
 import { PLAN_MARKER, PLAN_STATUS_CONTEXT, runIdFor, type JobContext, type JobDeps } from './context.js';
-import { isDescriptorPath, knownComponents, platformProblemsComment, planDescription } from './plan-support.js';
+import { knownComponents, platformProblemsComment, planDescription, readRepositoryAt } from './plan-support.js';
 import { runPlan } from './run-lifecycle.js';
 
 export async function planPullRequest(deps: JobDeps, job: PlanPullRequest, ctx: JobContext): Promise<Run> {
@@ -28,8 +27,7 @@ export async function planPullRequest(deps: JobDeps, job: PlanPullRequest, ctx: 
       return { state: 'failed', description: 'The platform repository is invalid: nothing can be planned', comment: platformProblemsComment(platform.result.diagnostics, platformSource.repo) };
     }
     const config = platform.result.config;
-    const tree = await ports.reader.readTree(job.repo, job.headSha, isDescriptorPath);
-    const discovered = discoverComponents(tree.paths);
+    const discovered = await readRepositoryAt(ports.reader, job.repo, job.headSha);
     const changed = job.all ? undefined : await ports.reader.changedFiles(job.repo, job.baseSha, job.headSha);
     const touches = (root: string) => !changed || changed.some((p) => root === '' || p === root || p.startsWith(`${root}/`));
     const roots = discovered.filter((d) => touches(d.root)).map((d) => d.root);
@@ -40,9 +38,8 @@ export async function planPullRequest(deps: JobDeps, job: PlanPullRequest, ctx: 
     const own: LocatedComponent[] = [];
     const unreadable: UnreadableComponent[] = [];
     for (const d of discovered) {
-      const r = readComponent(tree, d.root, { repoName: job.repo, fileChecks: true });
-      if (r.descriptor) own.push({ repo: job.repo, descriptor: r.descriptor });
-      else if (roots.includes(d.root)) unreadable.push({ repo: job.repo, root: d.root, name: d.root.split('/').pop() || job.repo.split('/')[1]!, problems: r.reports.flatMap((x) => x.errors) });
+      if (d.descriptor) own.push({ repo: job.repo, descriptor: d.descriptor });
+      else if (roots.includes(d.root)) unreadable.push({ repo: job.repo, root: d.root, name: d.root.split('/').pop() || job.repo.split('/')[1]!, problems: d.reports.flatMap((x) => x.errors) });
     }
     const known = [...(await knownComponents(deps, job.repo)), ...own];
     const result = plan({

@@ -5,7 +5,14 @@ import type { Plan } from '../domain/plan.js';
 import { escapeText } from '../render/markdown.js';
 import type { JobDeps } from './context.js';
 
-export { isDescriptorPath } from '../config/component/index.js';
+import { isDescriptorPath, readRepositoryComponents, type ReadRepositoryEntry } from '../config/component/index.js';
+import type { RepositoryReader } from '../domain/ports.js';
+
+/** Every component of `repo` at `sha`, read through the API (descriptor blobs only). */
+export async function readRepositoryAt(reader: RepositoryReader, repo: string, sha: string): Promise<ReadRepositoryEntry[]> {
+  const tree = await reader.readTree(repo, sha, isDescriptorPath);
+  return readRepositoryComponents(tree, { repoName: repo, fileChecks: true });
+}
 
 /** Every component the index knows, except those of `excludeRepo` (read fresh at the sha instead). */
 export async function knownComponents(deps: Pick<JobDeps, 'index'>, excludeRepo?: string): Promise<LocatedComponent[]> {

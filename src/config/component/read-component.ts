@@ -7,7 +7,7 @@
 import type { ComponentDescriptor } from '../../domain/component.js';
 import type { Diagnostic } from '../../domain/diagnostic.js';
 import type { SourceTree } from '../../domain/source-tree.js';
-import { descriptorPath } from './discover-components.js';
+import { descriptorPath, discoverComponents } from './discover-components.js';
 import { DESCRIPTOR_KINDS, type FileReport } from './file-report.js';
 import { normalizeDescriptor } from './normalize-descriptor.js';
 import { defaultComponentName, readPaveExtensions } from './pave-extensions.js';
@@ -68,4 +68,14 @@ export function readComponent(tree: SourceTree, root: string, options: ReadCompo
     ...(inspection.version !== undefined ? { version: inspection.version } : {}),
   });
   return { descriptor, reports: [{ ...report, warnings }, ...shadowReports] };
+}
+
+/** One component directory of a repository and what reading it gave. */
+export interface ReadRepositoryEntry extends ReadComponentResult {
+  readonly root: string;
+}
+
+/** Read every component of a repository snapshot (monorepos: one entry per `.choreo/` directory, sorted by root). */
+export function readRepositoryComponents(tree: SourceTree, options: ReadComponentOptions): ReadRepositoryEntry[] {
+  return discoverComponents(tree.paths).map(({ root }) => ({ root, ...readComponent(tree, root, options) }));
 }
