@@ -44,6 +44,19 @@ export class BudgetedText {
     }
   }
 
+  /**
+   * The text, with a closing note on what was cut (and where the rest is) when anything was, never
+   * longer than `max` characters.
+   */
+  finish(max: number, elsewhere: string): string {
+    let text = this.toString();
+    if (this.cut.size > 0) {
+      const what = [...this.cut].map(([label, n]) => `${n} ${label}`).join(', ');
+      text += `\n\n> ✂️ Cut to stay under ${max.toLocaleString('en-US')} characters: ${what} not shown.${elsewhere}`;
+    }
+    return text.length <= max ? text : text.slice(0, max);
+  }
+
   get length(): number {
     return this.used;
   }

@@ -61,13 +61,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
     }
   }
 
-  let text = out.toString();
-  if (out.cut.size > 0) {
-    const what = [...out.cut].map(([label, n]) => `${n} ${label}`).join(', ');
-    const where = options.fullPlanUrl ? ` The full plan: ${options.fullPlanUrl}` : ' Run `pave plan --format json` for the full plan.';
-    text += `\n\n> ✂️ Cut to stay under ${max.toLocaleString('en-US')} characters: ${what} not shown.${where}`;
-  }
-  return text.length <= max ? text : text.slice(0, max);
+  return out.finish(max, options.fullPlanUrl ? ` The full plan: ${options.fullPlanUrl}` : ' Run `pave plan --format json` for the full plan.');
 }
 
 function verdictLine(plan: Plan, errors: number): string {

@@ -36,12 +36,7 @@ export function renderPlatformImpactMarkdown(impact: PlatformImpact, options: Ma
   }
   for (const t of impact.touched) out.add(details(t), 'detail sections');
 
-  let text = out.toString();
-  if (out.cut.size > 0) {
-    const what = [...out.cut].map(([label, n]) => `${n} ${label}`).join(', ');
-    text += `\n\n> ✂️ Cut to stay under ${max.toLocaleString('en-US')} characters: ${what} not shown.${options.fullPlanUrl ? ` The full plan: ${options.fullPlanUrl}` : ''}`;
-  }
-  return text.length <= max ? text : text.slice(0, max);
+  return out.finish(max, options.fullPlanUrl ? ` The full plan: ${options.fullPlanUrl}` : '');
 }
 
 function verdict(impact: PlatformImpact, failures: number): string {
