@@ -66,6 +66,8 @@ export interface ReleaseRecord {
   readonly sourceSha: string;
   /** Image reference, by digest when known (`registry/name@sha256:…`). */
   readonly image: string;
+  /** The release (source sha, image digest) this is; see `planner/promotion.ts` releaseId. */
+  readonly releaseId?: string;
   readonly configHash: string;
   readonly pullRequest?: number;
   readonly actor: string;
