@@ -55,13 +55,19 @@ export interface StatusReporter {
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
-/** Pull-request conversation: one sticky comment per (PR, marker), reactions, replies. */
+/** Pull-request conversation: one sticky comment per (PR or commit, marker), reactions, replies. */
 export interface CommentReporter {
   /**
    * Create or edit in place the one comment of `issueNumber` that carries the hidden `marker`.
    * Does nothing when the body is unchanged. Bodies are cut to GitHub's limit, never rejected.
    */
   upsertComment(repo: RepoName, issueNumber: number, marker: string, body: string): Promise<UpsertOutcome>;
+  /**
+   * The same sticky comment on a commit, for a result with no pull request to post on (a direct
+   * push to the default branch): create or edit in place the one comment of `sha` that carries
+   * `marker`. Does nothing when the body is unchanged, so a retried report never adds a second.
+   */
+  upsertCommitComment(repo: RepoName, sha: string, marker: string, body: string): Promise<UpsertOutcome>;
   /** Add a reaction (`eyes`, `+1`, `confused` …) to an issue comment. Idempotent. */
   react(repo: RepoName, commentId: number, content: 'eyes' | '+1' | '-1' | 'confused' | 'rocket'): Promise<void>;
   /** Post a new comment (command replies). */

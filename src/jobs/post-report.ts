@@ -1,11 +1,15 @@
 /**
- * Post a run's reports: the `pave/plan` commit status and the sticky comment. Retried on its own
- * (its own queue and job), so a GitHub outage delays reports but never re-runs a plan.
+ * Post a run's reports: the commit statuses and the sticky comment. Retried on its own (its own
+ * queue and job), so a GitHub outage delays reports but never re-runs a plan or an apply.
+ *
+ * The comment goes on the run's pull request. An apply whose push names no pull request (a direct
+ * push to the default branch), or names one that cannot be found, is commented on its commit
+ * instead; both comments are sticky by their hidden marker, so a retried report edits, never adds.
  */
 import type { CommitState } from '../domain/ports.js';
-import type { RunState } from '../domain/runs.js';
+import type { Run, RunState } from '../domain/runs.js';
 import type { PostReport } from '../queue/jobs.js';
-import { DEPLOY_MARKER, PLAN_MARKER, PLAN_STATUS_CONTEXT, PLATFORM_PLAN_MARKER, type JobContext, type JobDeps } from './context.js';
+import { DEPLOY_MARKER, PLAN_MARKER, PLAN_STATUS_CONTEXT, PLATFORM_PLAN_MARKER, type JobContext, type JobDeps, type RepositoryPorts } from './context.js';
 
 const STATE: Record<Exclude<RunState, 'running'>, CommitState> = { succeeded: 'success', failed: 'failure', errored: 'error' };
 
@@ -26,17 +30,32 @@ export async function postReport(deps: JobDeps, job: PostReport, ctx: JobContext
   }
   if (run.state === 'running') return; // a finished report for a run that was retried; the retry reports
   // The comment first: it is what people wait for (GitHub spaces an integration's writes by a second).
-  if (run.comment && run.prNumber !== undefined) {
-    const marker = run.kind === 'plan-platform-pr' ? PLATFORM_PLAN_MARKER : run.kind === 'apply' ? DEPLOY_MARKER : PLAN_MARKER;
+  if (run.comment) await postComment(ports, run, run.comment, ctx);
+  const statuses = run.statuses ?? [{ context: PLAN_STATUS_CONTEXT, state: STATE[run.state], description: run.description }];
+  for (const s of statuses) await ports.statuses.setStatus(run.repo, run.headSha, { ...s, targetUrl });
+}
+
+async function postComment(ports: RepositoryPorts, run: Run, body: string, ctx: JobContext): Promise<void> {
+  const marker = run.kind === 'plan-platform-pr' ? PLATFORM_PLAN_MARKER : run.kind === 'apply' ? DEPLOY_MARKER : PLAN_MARKER;
+  if (run.prNumber !== undefined) {
     try {
-      const outcome = await ports.comments.upsertComment(run.repo, run.prNumber, marker, run.comment);
+      const outcome = await ports.comments.upsertComment(run.repo, run.prNumber, marker, body);
       ctx.logger.info({ runId: run.id, outcome }, 'comment posted');
+      return;
     } catch (err) {
       // A pull request that cannot be found (a merge commit naming another repository's PR) still gets its statuses.
       if ((err as { code?: string }).code !== 'not-found') throw err;
-      ctx.logger.warn({ runId: run.id, prNumber: run.prNumber }, 'pull request not found; comment skipped');
+      ctx.logger.warn({ runId: run.id, prNumber: run.prNumber }, run.kind === 'apply' ? 'pull request not found; commenting on the commit' : 'pull request not found; comment skipped');
     }
   }
-  const statuses = run.statuses ?? [{ context: PLAN_STATUS_CONTEXT, state: STATE[run.state], description: run.description }];
-  for (const s of statuses) await ports.statuses.setStatus(run.repo, run.headSha, { ...s, targetUrl });
+  // Only an apply has a commit of its own to comment on; a plan always has its pull request.
+  if (run.kind !== 'apply') return;
+  try {
+    const outcome = await ports.comments.upsertCommitComment(run.repo, run.headSha, marker, body);
+    ctx.logger.info({ runId: run.id, sha: run.headSha, outcome }, 'commit comment posted');
+  } catch (err) {
+    // Commenting on commits needs the App's Contents write permission; without it the statuses still go out.
+    if ((err as { code?: string }).code !== 'terminal') throw err;
+    ctx.logger.warn({ runId: run.id, sha: run.headSha, err: (err as Error).message }, 'commit comment refused (the GitHub App needs Contents: read & write to comment on commits); statuses only');
+  }
 }

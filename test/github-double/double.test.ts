@@ -80,6 +80,7 @@ describe('GitHub double', () => {
     state.commit('acme/orders', { branch: 'feature/x', files: { 'svc/.choreo/component.yaml': 'schemaVersion: 1.1\n', 'svc/new.txt': 'n' } });
     const pull = state.createPullRequest('acme/orders', { head: 'feature/x', author: 'dev' });
     const comment = state.addComment('acme/orders', pull.number, 'hello', 'dev');
+    const commitComment = state.addCommitComment('acme/orders', base, 'a note on the commit', 'dev');
     state.addTeamMember('acme', 'platform', 'dev');
     state.setPermission('acme/orders', 'dev', 'maintain');
     const delivery = state.addDelivery({ event: 'push', statusCode: 500 });
@@ -102,6 +103,9 @@ describe('GitHub double', () => {
       ['GET', `/repos/acme/orders/issues/comments/${comment.id}`],
       ['PATCH', `/repos/acme/orders/issues/comments/${comment.id}`, { body: 'edited' }],
       ['POST', `/repos/acme/orders/issues/comments/${comment.id}/reactions`, { content: 'eyes' }],
+      ['POST', `/repos/acme/orders/commits/${base}/comments`, { body: 'deployed' }],
+      ['GET', `/repos/acme/orders/commits/${base}/comments?per_page=10`],
+      ['PATCH', `/repos/acme/orders/comments/${commitComment.id}`, { body: 'deployed again' }],
       ['POST', `/repos/acme/orders/issues/comments/${comment.id}/reactions`, { content: 'eyes' }],
       ['GET', `/repos/acme/orders/issues/comments/${comment.id}/reactions`],
       ['GET', '/orgs/acme/teams/platform/memberships/dev'],
@@ -119,7 +123,7 @@ describe('GitHub double', () => {
     const statuses: number[] = [];
     for (const [method, path, body, auth] of calls) statuses.push((await call(method, path, body, auth)).status);
 
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 200, 201, 200, 200, 201, 200, 200, 200, 200, 200, 200, 200, 201, 200, 200, 202, 204]);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 200, 201, 200, 200, 201, 201, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 200, 200, 202, 204]);
     expect(new Set(github.requests.map((r) => r.operation))).toEqual(new Set(SERVED.keys)); // every served operation
     expect(github.responseViolations).toEqual([]);
     expect(github.violations).toEqual([]);

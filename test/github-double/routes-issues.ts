@@ -1,10 +1,11 @@
 /**
  * Conversation and reporting: issue comments (list with pagination, create, get, update,
- * delete), reactions on comments, commit statuses, collaborator permission.
+ * delete), reactions on comments, commit comments (list, create, update), commit statuses,
+ * collaborator permission.
  */
 import { actor, error, type Handler, type HandlerContext, notFound, paginate, validationFailed, visibleRepo } from './context.js';
-import { commentJson, reactionJson, statusJson, userJson } from './shapes.js';
-import type { CommentState, RepoState } from './state.js';
+import { commentJson, commitCommentJson, reactionJson, statusJson, userJson } from './shapes.js';
+import type { CommentState, CommitCommentState, RepoState } from './state.js';
 
 /** GitHub's limit on comment bodies, in characters. */
 export const MAX_COMMENT_LENGTH = 65_536;
@@ -88,6 +89,45 @@ const createReaction: Handler = (ctx) => {
   return { status: 201, body: reactionJson(ctx.api, reaction) };
 };
 
+/** The commit of `commit_sha` (a sha or a ref GitHub resolves), if the caller may see the repository. */
+function commitOfPath(ctx: HandlerContext): { repo: RepoState; sha: string } | undefined {
+  const repo = visibleRepo(ctx);
+  const sha = repo ? ctx.state.resolve(repo, ctx.params.commit_sha!) : undefined;
+  return repo && sha ? { repo, sha } : undefined;
+}
+
+const listCommitComments: Handler = (ctx) => {
+  if (!visibleRepo(ctx)) return notFound();
+  const found = commitOfPath(ctx);
+  if (!found) return validationFailed('CommitComment', 'commit_id', `No commit found for SHA: ${ctx.params.commit_sha}`);
+  const comments = found.repo.commitComments.filter((c) => c.commitId === found.sha);
+  const page = paginate(ctx, `/repos/${found.repo.fullName}/commits/${ctx.params.commit_sha}/comments`, comments);
+  return { status: 200, body: page.items.map((c) => commitCommentJson(ctx.api, found.repo, c)), headers: page.headers };
+};
+
+const createCommitComment: Handler = (ctx) => {
+  if (!visibleRepo(ctx)) return notFound();
+  const found = commitOfPath(ctx);
+  if (!found) return validationFailed('CommitComment', 'commit_id', `No commit found for SHA: ${ctx.params.commit_sha}`);
+  const body = String(bodyField(ctx, 'body') ?? '');
+  if (tooLong(body)) return validationFailed('CommitComment', 'body', `body is too long (maximum is ${MAX_COMMENT_LENGTH} characters)`);
+  const now = ctx.state.now().toISOString();
+  const comment: CommitCommentState = { id: ctx.state.id(), commitId: found.sha, body, user: actor(ctx), createdAt: now, updatedAt: now };
+  found.repo.commitComments.push(comment);
+  return { status: 201, body: commitCommentJson(ctx.api, found.repo, comment), headers: { location: `${ctx.api}/repos/${found.repo.fullName}/comments/${comment.id}` } };
+};
+
+const updateCommitComment: Handler = (ctx) => {
+  const repo = visibleRepo(ctx);
+  const comment = repo?.commitComments.find((c) => c.id === Number(ctx.params.comment_id));
+  if (!repo || !comment) return notFound();
+  const body = String(bodyField(ctx, 'body') ?? '');
+  if (tooLong(body)) return validationFailed('CommitComment', 'body', `body is too long (maximum is ${MAX_COMMENT_LENGTH} characters)`);
+  comment.body = body;
+  comment.updatedAt = ctx.state.now().toISOString();
+  return { status: 200, body: commitCommentJson(ctx.api, repo, comment) };
+};
+
 const createStatus: Handler = (ctx) => {
   const repo = visibleRepo(ctx);
   if (!repo) return notFound();
@@ -143,6 +183,9 @@ export const issueRoutes: Record<string, Handler> = {
   'DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}': deleteComment,
   'GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions': listReactions,
   'POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions': createReaction,
+  'GET /repos/{owner}/{repo}/commits/{commit_sha}/comments': listCommitComments,
+  'POST /repos/{owner}/{repo}/commits/{commit_sha}/comments': createCommitComment,
+  'PATCH /repos/{owner}/{repo}/comments/{comment_id}': updateCommitComment,
   'POST /repos/{owner}/{repo}/statuses/{sha}': createStatus,
   'GET /repos/{owner}/{repo}/commits/{ref}/statuses': listStatuses,
   'GET /repos/{owner}/{repo}/collaborators/{username}/permission': collaboratorPermission,

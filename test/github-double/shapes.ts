@@ -4,7 +4,7 @@
  * description (`responseViolations`), so these stay honest.
  */
 import type { GitObject } from './git-objects.js';
-import type { CommentState, DeliveryState, PullState, RepoState, StatusState, User } from './state.js';
+import type { CommentState, CommitCommentState, DeliveryState, PullState, RepoState, StatusState, User } from './state.js';
 
 const HTML = 'https://github.com';
 
@@ -106,6 +106,18 @@ export function commentJson(api: string, repo: RepoState, comment: CommentState)
     body: comment.body, user: userJson(api, comment.user), created_at: comment.createdAt, updated_at: comment.updatedAt,
     issue_url: issueUrl, author_association: comment.user.type === 'Bot' ? 'NONE' : 'MEMBER',
     reactions: { url: `${url}/reactions`, total_count: comment.reactions.length, ...counts },
+  };
+}
+
+/** A comment on a whole commit (no `path`, `position` or `line`: those are for comments on a diff line). */
+export function commitCommentJson(api: string, repo: RepoState, comment: CommitCommentState): Record<string, unknown> {
+  const url = `${api}/repos/${repo.fullName}/comments/${comment.id}`;
+  const counts = { '+1': 0, '-1': 0, laugh: 0, hooray: 0, confused: 0, heart: 0, rocket: 0, eyes: 0 };
+  return {
+    html_url: `${HTML}/${repo.fullName}/commit/${comment.commitId}#commitcomment-${comment.id}`, url, id: comment.id,
+    node_id: nodeId('CommitComment', comment.id), body: comment.body, path: null, position: null, line: null,
+    commit_id: comment.commitId, user: userJson(api, comment.user), created_at: comment.createdAt, updated_at: comment.updatedAt,
+    author_association: comment.user.type === 'Bot' ? 'NONE' : 'MEMBER', reactions: { url: `${url}/reactions`, total_count: 0, ...counts },
   };
 }
 

@@ -33,6 +33,8 @@ export interface RepoState {
   readonly issues: Map<number, { title: string; user: User; createdAt: string }>;
   nextNumber: number;
   readonly comments: CommentState[];
+  /** Comments on commits (`POST /repos/{owner}/{repo}/commits/{sha}/comments`). */
+  readonly commitComments: CommitCommentState[];
   readonly statuses: StatusState[];
   readonly collaborators: Map<string, RoleName>;
 }
@@ -60,6 +62,15 @@ export interface CommentState {
   readonly createdAt: string;
   updatedAt: string;
   readonly reactions: { id: number; content: string; user: User; createdAt: string }[];
+}
+
+export interface CommitCommentState {
+  readonly id: number;
+  readonly commitId: string;
+  body: string;
+  readonly user: User;
+  readonly createdAt: string;
+  updatedAt: string;
 }
 
 export interface StatusState {
@@ -143,7 +154,7 @@ export class DoubleState {
     const repo: RepoState = {
       id: this.id(), owner: this.user(owner), name, fullName, defaultBranch: options.defaultBranch ?? 'main',
       private: options.private ?? false, installationId: options.installationId, objects: new Map(), refs: new Map(),
-      pulls: new Map(), issues: new Map(), nextNumber: 1, comments: [], statuses: [], collaborators: new Map(),
+      pulls: new Map(), issues: new Map(), nextNumber: 1, comments: [], commitComments: [], statuses: [], collaborators: new Map(),
     };
     this.repos.set(fullName.toLowerCase(), repo);
     if (options.files) this.commit(fullName, { branch: repo.defaultBranch, files: options.files, message: 'Initial commit' });
@@ -240,6 +251,16 @@ export class DoubleState {
     const now = this.now().toISOString();
     const comment: CommentState = { id: this.id(), issueNumber, body, user: this.user(author), createdAt: now, updatedAt: now, reactions: [] };
     repo.comments.push(comment);
+    return comment;
+  }
+
+  /** Seed a comment on a commit (someone else's, or pave's own from an earlier run). */
+  addCommitComment(fullName: string, sha: string, body: string, author = 'octocat'): CommitCommentState {
+    const repo = this.repo(fullName);
+    if (repo.objects.get(sha)?.type !== 'commit') throw new Error(`no commit ${sha} in ${fullName}`);
+    const now = this.now().toISOString();
+    const comment: CommitCommentState = { id: this.id(), commitId: sha, body, user: this.user(author), createdAt: now, updatedAt: now };
+    repo.commitComments.push(comment);
     return comment;
   }
 

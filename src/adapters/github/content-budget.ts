@@ -26,11 +26,13 @@ interface Bucket {
 
 const systemClock: Clock = { now: () => new Date() };
 
-/** Requests that create content: comments, edits of comments, reactions, statuses, reviews, check runs. */
+/** Requests that create content: comments (on issues and commits), edits of comments, reactions, statuses, reviews, check runs. */
 const CONTENT_ROUTES: readonly RegExp[] = [
   /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/,
   /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+$/,
   /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+\/reactions$/,
+  /^\/repos\/[^/]+\/[^/]+\/commits\/[^/]+\/comments$/,
+  /^\/repos\/[^/]+\/[^/]+\/comments\/\d+$/,
   /^\/repos\/[^/]+\/[^/]+\/statuses\/[^/]+$/,
   /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/(comments|reviews)$/,
   /^\/repos\/[^/]+\/[^/]+\/check-runs(\/\d+)?$/,

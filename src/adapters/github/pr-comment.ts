@@ -1,5 +1,6 @@
 /**
- * {@link CommentReporter} over the issue-comments API (pull requests are issues here).
+ * {@link CommentReporter} over the issue-comments API (pull requests are issues here) and the
+ * commit-comments API (results of pushes that name no pull request).
  *
  * The sticky comment is found by its hidden marker (an HTML comment such as
  * `<!-- pave:plan -->`, which the body always carries), preferring a bot's comment when several
@@ -54,22 +55,50 @@ export function stickyBody(marker: string, body: string): string {
   return cut.includes(marker) ? cut : `${marker}\n${cut}`;
 }
 
-/** Sticky comments, reactions and replies through `octokit` (an installation or token client). */
+/** A comment as both comment APIs list it. */
+interface ListedComment {
+  readonly id: number;
+  readonly body?: string | undefined;
+  readonly user?: { readonly type?: string } | null;
+}
+
+/**
+ * The sticky-comment rule shared by pull requests and commits: the comment that carries `marker`
+ * (a bot's first), edited in place, left alone when its body is already the one wanted.
+ */
+async function upsertSticky(
+  marker: string, body: string, list: () => Promise<readonly ListedComment[]>,
+  update: (id: number, body: string) => Promise<unknown>, create: (body: string) => Promise<unknown>,
+): Promise<UpsertOutcome> {
+  const wanted = stickyBody(marker, body);
+  const marked = (await list()).filter((c) => c.body?.includes(marker));
+  const existing = marked.find((c) => c.user?.type === 'Bot') ?? marked[0];
+  if (existing?.body === wanted) return 'unchanged';
+  if (existing) {
+    await update(existing.id, wanted);
+    return 'updated';
+  }
+  await create(wanted);
+  return 'created';
+}
+
+/** Sticky comments (on pull requests and on commits), reactions and replies through `octokit` (an installation or token client). */
 export function createCommentReporter(octokit: GitHubClient): CommentReporter {
   return {
-    async upsertComment(repo: RepoName, issueNumber: number, marker: string, body: string): Promise<UpsertOutcome> {
+    upsertComment(repo: RepoName, issueNumber: number, marker: string, body: string): Promise<UpsertOutcome> {
       const target = { ...splitRepo(repo), issue_number: issueNumber };
-      const wanted = stickyBody(marker, body);
-      const comments = await translated(() => octokit.paginate(octokit.rest.issues.listComments, { ...target, per_page: 100 }));
-      const marked = comments.filter((c) => c.body?.includes(marker));
-      const existing = marked.find((c) => c.user?.type === 'Bot') ?? marked[0];
-      if (existing?.body === wanted) return 'unchanged';
-      if (existing) {
-        await translated(() => octokit.rest.issues.updateComment({ ...splitRepo(repo), comment_id: existing.id, body: wanted }));
-        return 'updated';
-      }
-      await translated(() => octokit.rest.issues.createComment({ ...target, body: wanted }));
-      return 'created';
+      return upsertSticky(marker, body,
+        () => translated(() => octokit.paginate(octokit.rest.issues.listComments, { ...target, per_page: 100 })),
+        (id, wanted) => translated(() => octokit.rest.issues.updateComment({ ...splitRepo(repo), comment_id: id, body: wanted })),
+        (wanted) => translated(() => octokit.rest.issues.createComment({ ...target, body: wanted })));
+    },
+
+    upsertCommitComment(repo: RepoName, sha: string, marker: string, body: string): Promise<UpsertOutcome> {
+      const target = { ...splitRepo(repo), commit_sha: sha };
+      return upsertSticky(marker, body,
+        () => translated(() => octokit.paginate(octokit.rest.repos.listCommentsForCommit, { ...target, per_page: 100 })),
+        (id, wanted) => translated(() => octokit.rest.repos.updateCommitComment({ ...splitRepo(repo), comment_id: id, body: wanted })),
+        (wanted) => translated(() => octokit.rest.repos.createCommitComment({ ...target, body: wanted })));
     },
 
     async react(repo, commentId, content) {

@@ -33,6 +33,14 @@ export function createLogReporters(logger: Logger, keep = 200): StatusReporter &
       logger.info({ repo, issueNumber, outcome, chars: body.length, firstLine: body.split('\n').find((l) => l.startsWith('###')) ?? '' }, 'plan comment (not posted: embedded default; see the run page)');
       return outcome;
     },
+    async upsertCommitComment(repo: string, sha: string, marker: string, body: string) {
+      const key = `${repo}@${sha}${marker}`;
+      const outcome = comments.get(key) === body ? 'unchanged' : comments.has(key) ? 'updated' : 'created';
+      comments.set(key, body);
+      record({ type: 'comment', repo, target: sha, text: body });
+      logger.info({ repo, sha, outcome, chars: body.length, firstLine: body.split('\n').find((l) => l.startsWith('###')) ?? '' }, 'commit comment (not posted: embedded default; see the run page)');
+      return outcome;
+    },
     async react(repo: string, commentId: number, content: string) {
       record({ type: 'reaction', repo, target: String(commentId), text: content });
     },
