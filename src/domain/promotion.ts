@@ -69,6 +69,17 @@ export interface PromotionLedger {
   /** Environments where auto-promotion is held (after a rollback) until `/pave unhold`. */
   readonly holds: Readonly<Record<string, Hold>>;
   readonly rejected: Readonly<Record<string, Rejection>>;
+  /**
+   * Promotions someone asked for that wait for something only a person gives (approvals), per
+   * target environment: an approval re-checks them. Cleared when the target gets a deployment.
+   */
+  readonly pending: Readonly<Record<string, PendingPromotion>>;
+}
+
+export interface PendingPromotion {
+  readonly releaseId: string;
+  readonly by: string;
+  readonly at: string;
 }
 
 /** What a promotion waits for (none: it may go). */

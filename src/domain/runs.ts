@@ -6,12 +6,13 @@ import type { ComponentDescriptor } from './component.js';
 import type { Plan } from './plan.js';
 import type { RepoName } from './ports.js';
 
-export type RunState = 'running' | 'succeeded' | 'failed' | 'errored';
+/** `waiting`: finished for now, reported as pending (a promotion waiting for soak time or approvals). */
+export type RunState = 'running' | 'waiting' | 'succeeded' | 'failed' | 'errored';
 
 /** One plan of one pull request at one head sha (the page `/runs/:id` shows). */
 export interface Run {
   readonly id: string;
-  readonly kind: 'plan-pr' | 'plan-platform-pr' | 'apply';
+  readonly kind: 'plan-pr' | 'plan-platform-pr' | 'apply' | 'promote';
   readonly repo: RepoName;
   /** The pull request the run reports on; absent for an apply of a commit that names none. */
   readonly prNumber?: number;

@@ -4,16 +4,14 @@
  * databases → connection secrets → sealed secret → manifests, release record and promotion ledger
  * in one state commit; every step idempotent, so a retry after a crash converges).
  */
-import { findProject } from '../config/platform/index.js';
-import type { LocatedComponent } from '../domain/component.js';
 import { ConfigError } from '../domain/errors.js';
 import type { Run } from '../domain/runs.js';
-import { plan } from '../planner/plan.js';
 import { escapeText } from '../render/markdown.js';
-import type { ApplyRepository } from '../queue/jobs.js';
+import type { ApplyRepository, JobRequest } from '../queue/jobs.js';
 import { DEPLOY_MARKER, type JobContext, type JobDeps } from './context.js';
 import { deployToEnvironment, type Outcome } from './deploy.js';
-import { knownComponents, readRepositoryAt } from './plan-support.js';
+import { planRepositoryAt } from './plan-support.js';
+import { autoPromotionAfter } from './promote.js';
 
 export async function applyRepository(deps: JobDeps, job: ApplyRepository, ctx: JobContext): Promise<void> {
   try {
@@ -48,25 +46,24 @@ async function applyMerge(deps: JobDeps, job: ApplyRepository, ctx: JobContext):
   if (!platformAt.result.ok) throw new ConfigError('the platform repository is invalid; fix it before anything can be applied');
   const config = platformAt.result.config;
 
-  const own: LocatedComponent[] = (await readRepositoryAt(ports.reader, job.repo, job.sha))
-    .flatMap((e) => (e.descriptor ? [{ repo: job.repo, descriptor: e.descriptor }] : []));
-  const known = [...(await knownComponents(deps, job.repo)), ...own];
-  const result = plan({
-    platform: config,
-    known,
-    targets: own.map((c) => ({ repo: c.repo, root: c.descriptor.root })),
-    current: await deps.state.snapshot(),
-    projectOf: (repo, root) => findProject(config, repo, root),
-  });
+  const { own, result } = await planRepositoryAt(deps, ports.reader, config, job.repo, job.sha);
 
   const outcomes: Outcome[] = [];
+  const next: JobRequest[] = [];
   for (const cp of result.components) {
     const pipeline = cp.pipeline ? config.pipelines.get(cp.pipeline) : undefined;
     const first = pipeline?.environments[0];
     const envPlan = cp.environments.find((e) => e.environment === first);
     if (!first || !envPlan) continue;
     const descriptor = own.find((c) => c.descriptor.root === cp.root)!.descriptor;
-    outcomes.push(await deployToEnvironment(deps, apply, config, { repo: job.repo, sha: job.sha, ...(job.prNumber ? { prNumber: job.prNumber } : {}), actor: job.actor, receivedAt: job.receivedAt, owner: runId(job) }, descriptor, envPlan, ctx, { how: 'merge' }));
+    const outcome = await deployToEnvironment(deps, apply, config, { repo: job.repo, sha: job.sha, ...(job.prNumber ? { prNumber: job.prNumber } : {}), actor: job.actor, receivedAt: job.receivedAt, owner: runId(job) }, descriptor, envPlan, ctx, { how: 'merge' });
+    outcomes.push(outcome);
+    if (outcome.state === 'success' && cp.project && cp.pipeline) {
+      next.push(...autoPromotionAfter(config, cp.pipeline, first, {
+        ...(job.installationId ? { installationId: job.installationId } : {}), deliveryId: job.deliveryId, receivedAt: job.receivedAt,
+        repo: job.repo, project: cp.project, component: cp.component, requestedBy: 'pave',
+      }));
+    }
   }
 
   const id = runId(job);
@@ -86,7 +83,7 @@ async function applyMerge(deps: JobDeps, job: ApplyRepository, ctx: JobContext):
     ...(outcomes.length > 0 ? { comment: deployComment(job, outcomes), fullMarkdown: deployComment(job, outcomes) } : {}),
   };
   await deps.runs.save(run);
-  await deps.enqueue([{ kind: 'report', runId: id, phase: 'finished' }]);
+  await deps.enqueue([{ kind: 'report', runId: id, phase: 'finished' }, ...next]);
 }
 
 function deployComment(job: ApplyRepository, outcomes: readonly Outcome[]): string {

@@ -6,6 +6,7 @@ import { forgetRepositories, indexRepository } from './index-repository.js';
 import { planPlatformPullRequest } from './plan-platform-pull-request.js';
 import { planPullRequest } from './plan-pull-request.js';
 import { postReport } from './post-report.js';
+import { promote } from './promote.js';
 import { runCommand } from './run-command.js';
 
 /** Dispatch one job to its handler. */
@@ -31,6 +32,9 @@ export async function handleJob(deps: JobDeps, job: JobRequest, ctx: JobContext)
       return;
     case 'apply':
       await applyRepository(deps, job, ctx);
+      return;
+    case 'promote':
+      await promote(deps, job, ctx);
       return;
     default:
       assertNever(job);

@@ -7,11 +7,32 @@ import type { JobDeps } from './context.js';
 
 import { isDescriptorPath, readRepositoryComponents, type ReadRepositoryEntry } from '../config/component/index.js';
 import type { RepositoryReader } from '../domain/ports.js';
+import { findProject } from '../config/platform/index.js';
+import type { PlatformConfig } from '../domain/platform.js';
+import { plan } from '../planner/plan.js';
 
 /** Every component of `repo` at `sha`, read through the API (descriptor blobs only). */
 export async function readRepositoryAt(reader: RepositoryReader, repo: string, sha: string): Promise<ReadRepositoryEntry[]> {
   const tree = await reader.readTree(repo, sha, isDescriptorPath);
   return readRepositoryComponents(tree, { repoName: repo, fileChecks: true });
+}
+
+/**
+ * Plan every component of `repo` at `sha` (never an older plan) against `config` and the state
+ * repository's current state; the other indexed components are known for connections.
+ */
+export async function planRepositoryAt(deps: Pick<JobDeps, 'index' | 'state'>, reader: RepositoryReader, config: PlatformConfig, repo: string, sha: string): Promise<{ own: LocatedComponent[]; result: Plan }> {
+  const own: LocatedComponent[] = (await readRepositoryAt(reader, repo, sha))
+    .flatMap((e) => (e.descriptor ? [{ repo, descriptor: e.descriptor }] : []));
+  const known = [...(await knownComponents(deps, repo)), ...own];
+  const result = plan({
+    platform: config,
+    known,
+    targets: own.map((c) => ({ repo: c.repo, root: c.descriptor.root })),
+    current: await deps.state.snapshot(),
+    projectOf: (r, root) => findProject(config, r, root),
+  });
+  return { own, result };
 }
 
 /** Every component the index knows, except those of `excludeRepo` (read fresh at the sha instead). */

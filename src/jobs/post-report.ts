@@ -11,7 +11,7 @@ import type { Run, RunState } from '../domain/runs.js';
 import type { PostReport } from '../queue/jobs.js';
 import { DEPLOY_MARKER, PLAN_MARKER, PLAN_STATUS_CONTEXT, PLATFORM_PLAN_MARKER, type JobContext, type JobDeps, type RepositoryPorts } from './context.js';
 
-const STATE: Record<Exclude<RunState, 'running'>, CommitState> = { succeeded: 'success', failed: 'failure', errored: 'error' };
+const STATE: Record<Exclude<RunState, 'running'>, CommitState> = { waiting: 'pending', succeeded: 'success', failed: 'failure', errored: 'error' };
 
 export async function postReport(deps: JobDeps, job: PostReport, ctx: JobContext): Promise<void> {
   const run = await deps.runs.get(job.runId);
@@ -36,7 +36,7 @@ export async function postReport(deps: JobDeps, job: PostReport, ctx: JobContext
 }
 
 async function postComment(ports: RepositoryPorts, run: Run, body: string, ctx: JobContext): Promise<void> {
-  const marker = run.kind === 'plan-platform-pr' ? PLATFORM_PLAN_MARKER : run.kind === 'apply' ? DEPLOY_MARKER : PLAN_MARKER;
+  const marker = run.kind === 'plan-platform-pr' ? PLATFORM_PLAN_MARKER : run.kind === 'apply' || run.kind === 'promote' ? DEPLOY_MARKER : PLAN_MARKER;
   if (run.prNumber !== undefined) {
     try {
       const outcome = await ports.comments.upsertComment(run.repo, run.prNumber, marker, body);

@@ -12,6 +12,7 @@ import { findProject } from '../config/platform/index.js';
 import type { PlatformConfig } from '../domain/platform.js';
 import type { RunCommand } from '../queue/jobs.js';
 import type { JobContext, JobDeps, RepositoryPorts } from './context.js';
+import { PROMOTION_HELP_ROWS, runPromotionCommand, type PromotionVerb } from './promotion-commands.js';
 
 export const COMMANDS_HELP = [
   '**pave commands** (comment on a pull request):',
@@ -20,8 +21,9 @@ export const COMMANDS_HELP = [
   '|---|---|---|',
   '| `/pave plan` | re-plan every component of this pull request in every environment | repository writers, project owners |',
   '| `/pave help` | this list | anyone |',
+  ...PROMOTION_HELP_ROWS,
   '',
-  '_apply, promote, approve and rollback arrive with later releases._',
+  '_Merges apply on their own; promotion commands work on the merged pull request (or name a release)._',
 ].join('\n');
 
 export async function runCommand(deps: JobDeps, job: RunCommand, ctx: JobContext): Promise<void> {
@@ -55,6 +57,13 @@ export async function runCommand(deps: JobDeps, job: RunCommand, ctx: JobContext
       if (args.length > 0) ctx.logger.info({ args }, 'extra arguments to /pave plan ignored');
       return;
     }
+    case 'promote':
+    case 'approve':
+    case 'rollback':
+    case 'unhold':
+    case 'reject':
+      await runPromotionCommand(deps, ports, job, verb.toLowerCase() as PromotionVerb, args, ctx);
+      return;
     default:
       await ports.comments.react(job.repo, job.commentId, 'confused');
       await ports.comments.reply(job.repo, job.issueNumber, `@${job.author} I don't know \`/pave ${verb.replace(/`/g, "'").slice(0, 40)}\`.\n\n${COMMANDS_HELP}`);

@@ -10,7 +10,7 @@
  */
 import type { Pipeline, PromotionGate } from '../domain/platform.js';
 import type {
-  Approval, Deployment, GateVerdict, Hold, PromotionLedger, Refusal, Rejection, Release, WaitReason,
+  Approval, Deployment, GateVerdict, Hold, PendingPromotion, PromotionLedger, Refusal, Rejection, Release, WaitReason,
 } from '../domain/promotion.js';
 import { sha256 } from './names.js';
 
@@ -25,7 +25,7 @@ export function releaseId(sourceSha: string, image: string): string {
 }
 
 export function emptyLedger(project: string, component: string): PromotionLedger {
-  return { project, component, releases: [], deployments: {}, approvals: {}, holds: {}, rejected: {} };
+  return { project, component, releases: [], deployments: {}, approvals: {}, holds: {}, rejected: {}, pending: {} };
 }
 
 export function findRelease(ledger: PromotionLedger, id: string): Release | undefined {
@@ -155,11 +155,20 @@ export function addRelease(ledger: PromotionLedger, release: Release): Promotion
   return prune({ ...ledger, releases: [...ledger.releases, release] });
 }
 
+/** A deployment also settles a pending request for the environment. */
 export function recordDeployment(ledger: PromotionLedger, environment: string, deployment: Deployment): PromotionLedger {
   const now = current(ledger, environment);
   if (now && now.releaseId === deployment.releaseId && now.configHash === deployment.configHash) return ledger;
   const list = [...(ledger.deployments[environment] ?? []), deployment].slice(-MAX_DEPLOYMENTS_PER_ENVIRONMENT);
-  return prune({ ...ledger, deployments: { ...ledger.deployments, [environment]: list } });
+  const { [environment]: _settled, ...pending } = ledger.pending;
+  return prune({ ...ledger, deployments: { ...ledger.deployments, [environment]: list }, pending });
+}
+
+/** Remember that someone asked for `releaseId` in `environment` (the newest request wins). */
+export function requestPromotion(ledger: PromotionLedger, environment: string, request: PendingPromotion): PromotionLedger {
+  const existing = ledger.pending[environment];
+  if (existing && existing.releaseId === request.releaseId) return ledger;
+  return { ...ledger, pending: { ...ledger.pending, [environment]: request } };
 }
 
 /** Mark the health of what runs in `environment` (only when it is still `releaseId`). */

@@ -25,6 +25,8 @@ export function jobId(job: JobRequest): string {
       return `report-${safe(job.runId)}-${job.phase}`;
     case 'apply':
       return `apply-${safe(job.repo)}-${job.sha}`;
+    case 'promote':
+      return `promote-${safe(job.project)}-${safe(job.component)}-${safe(job.target)}-${job.how}-${safe(job.releaseId ?? 'current')}-${safe(job.deliveryId)}`;
   }
 }
 

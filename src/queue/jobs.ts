@@ -83,6 +83,23 @@ export const ApplyRepository = Base.extend({
   prNumber: z.number().int().positive().optional(),
 });
 
+/**
+ * Move a release of one component into an environment (or roll it back), through the gates of the
+ * component's pipeline. Asked by `/pave promote|rollback` or by auto-promotion after a deploy.
+ */
+export const Promote = Base.extend({
+  kind: z.literal('promote'),
+  /** The component's repository (where statuses and the comment go). */
+  repo: Repo,
+  project: z.string().max(100),
+  component: z.string().max(100),
+  target: z.string().max(100),
+  /** Absent: the release running in the environment before `target`. */
+  releaseId: z.string().max(100).optional(),
+  how: z.enum(['promotion', 'auto-promotion', 'rollback']),
+  requestedBy: z.string().max(100),
+});
+
 /** Forget repositories (uninstalled, removed from the installation, deleted). */
 export const ForgetRepositories = Base.extend({
   kind: z.literal('forget-repos'),
@@ -104,6 +121,7 @@ export const JobRequest = z.discriminatedUnion('kind', [
   IndexRepository,
   ForgetRepositories,
   ApplyRepository,
+  Promote,
   PostReport,
 ]);
 export type JobRequest = z.infer<typeof JobRequest>;
@@ -114,6 +132,7 @@ export type IndexRepository = z.infer<typeof IndexRepository>;
 export type ForgetRepositories = z.infer<typeof ForgetRepositories>;
 export type PostReport = z.infer<typeof PostReport>;
 export type ApplyRepository = z.infer<typeof ApplyRepository>;
+export type Promote = z.infer<typeof Promote>;
 
 /** Which queue a job goes to. */
 export function queueFor(job: JobRequest): QueueName {
@@ -128,6 +147,7 @@ export function queueFor(job: JobRequest): QueueName {
     case 'report':
       return QUEUE_NAMES.report;
     case 'apply':
+    case 'promote':
       return QUEUE_NAMES.apply;
   }
 }

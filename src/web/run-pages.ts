@@ -24,7 +24,7 @@ export function createRunPages(runs: RunStore): Hono {
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function page(run: Run): string {
-  const badge = { running: '⏳ running', succeeded: '✅ succeeded', failed: '❌ failed', errored: '⚠️ errored' }[run.state];
+  const badge = { running: '⏳ running', waiting: '⏸ waiting', succeeded: '✅ succeeded', failed: '❌ failed', errored: '⚠️ errored' }[run.state];
   const body = run.fullMarkdown ?? run.comment ?? '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>pave run ${escape(run.id)}</title>
