@@ -49,7 +49,7 @@ async function postComment(ports: RepositoryPorts, run: Run, body: string, ctx: 
     }
   }
   // Only an apply has a commit of its own to comment on; a plan always has its pull request.
-  if (run.kind !== 'apply') return;
+  if (run.kind !== 'apply' && run.kind !== 'promote') return;
   try {
     const outcome = await ports.comments.upsertCommitComment(run.repo, run.headSha, marker, body);
     ctx.logger.info({ runId: run.id, sha: run.headSha, outcome }, 'commit comment posted');
