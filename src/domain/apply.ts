@@ -22,10 +22,14 @@ export interface ProviderResult {
   readonly changed: readonly string[];
 }
 
+/** What {@link DatabaseProvider.drop} needs: the logical name (for messages) and the physical names. */
+export type DropTarget = Pick<DesiredDatabase, 'name' | 'engine' | 'database' | 'user'>;
+
 /**
  * A database server of one engine (PostgreSQL, MySQL/MariaDB, Redis-compatible cache). It creates
  * the database (or, for a cache, the key prefix) and an owning user confined to it, with the
- * password it is given. It never drops anything: removal is a separate, explicit action.
+ * password it is given. Applying never drops anything: removal is {@link drop}, called only by the
+ * explicit, authorized `delete-database` job.
  */
 export interface DatabaseProvider {
   readonly engine: DatabaseEngine;
@@ -33,6 +37,12 @@ export interface DatabaseProvider {
   apply(target: DesiredDatabase, password: string): Promise<ProviderResult>;
   /** Log in as the owner with `password` and touch the database: proves the credentials work. */
   verify(target: DesiredDatabase, password: string): Promise<boolean>;
+  /**
+   * Delete the database (for a cache, every key under the prefix) and its owning user, ending
+   * their sessions. Idempotent: what is already gone is skipped, so `changed` is empty the second
+   * time. Names are validated before connecting and quoted in statements.
+   */
+  drop(target: DropTarget): Promise<ProviderResult>;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Database providers: one per engine, each behind the `DatabaseProvider` port, chosen from a
  * static registry by engine. Each provider opens a short-lived connection per call, validates
- * every name before connecting, and never drops anything.
+ * every name before connecting, and never drops anything on apply (`drop` is the explicit,
+ * authorized deletion of the `delete-database` job).
  */
 import type { DatabaseEngine, DatabaseProvider } from '../../domain/apply.js';
 import { createCacheProvider } from './cache/create-cache-provider.js';

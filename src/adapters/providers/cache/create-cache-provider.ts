@@ -1,12 +1,14 @@
 /**
  * The cache provider (Redis-compatible, ACLs): per desired cache, an ACL user confined to the
- * cache's key prefix (`DesiredDatabase.database`). See `acl-rules.ts` for the rules and why.
+ * cache's key prefix (`DesiredDatabase.database`). See `acl-rules.ts` for the rules and why, and
+ * `drop-state.ts` for the explicit deletion.
  */
-import type { DatabaseProvider, ObservedDatabase, ProviderResult } from '../../../domain/apply.js';
+import type { DatabaseProvider, DropTarget, ObservedDatabase, ProviderResult } from '../../../domain/apply.js';
 import { TerminalError } from '../../../domain/errors.js';
 import type { DesiredDatabase } from '../../../domain/plan.js';
 import { ACL_USER, checkName, checkPassword, KEY_PREFIX } from '../identifiers.js';
 import { applyState } from './apply-state.js';
+import { dropState } from './drop-state.js';
 import { credentialsWork, driftOf, readUser } from './read-state.js';
 import { withAdmin } from './session.js';
 import type { CacheSettings } from './settings.js';
@@ -18,6 +20,13 @@ export function checkCacheTarget(target: DesiredDatabase, password: string): voi
   checkName(target.database, KEY_PREFIX, `${target.name}: key prefix`);
   checkName(target.user, ACL_USER, `${target.name}: ACL user name`);
   checkPassword(password, target.name);
+}
+
+/** Check the names a drop puts into commands (the prefix becomes a SCAN pattern); throws TerminalError. */
+export function checkCacheDropTarget(target: DropTarget): void {
+  if (target.engine !== 'cache') throw new TerminalError(`${target.name}: a ${target.engine} database given to the cache provider`);
+  checkName(target.database, KEY_PREFIX, `${target.name}: key prefix`);
+  checkName(target.user, ACL_USER, `${target.name}: ACL user name`);
 }
 
 export function createCacheProvider(settings: CacheSettings): DatabaseProvider {
@@ -48,6 +57,11 @@ export function createCacheProvider(settings: CacheSettings): DatabaseProvider {
       open();
       checkCacheTarget(target, password);
       return verifyOwner(settings, target, password);
+    },
+    async drop(target: DropTarget): Promise<ProviderResult> {
+      open();
+      checkCacheDropTarget(target);
+      return { changed: await withAdmin(settings, `drop ${target.user}`, (admin) => dropState(admin, settings, target)) };
     },
     async close(): Promise<void> {
       closed = true;

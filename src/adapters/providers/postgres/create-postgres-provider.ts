@@ -1,14 +1,16 @@
 /**
  * The PostgreSQL provider: per desired database, an owning role (LOGIN, pave's password, the
  * plan's connection limit) and a database it owns with `PUBLIC` revoked. See `apply-state.ts`
- * for what apply changes and `read-state.ts` for how password drift is found.
+ * for what apply changes, `read-state.ts` for how password drift is found and `drop-state.ts` for
+ * the explicit deletion.
  */
 import { TransientError } from '../../../domain/errors.js';
-import type { DatabaseProvider, ObservedDatabase, ProviderResult } from '../../../domain/apply.js';
+import type { DatabaseProvider, DropTarget, ObservedDatabase, ProviderResult } from '../../../domain/apply.js';
 import { TerminalError } from '../../../domain/errors.js';
 import type { DesiredDatabase } from '../../../domain/plan.js';
 import { checkConnectionLimit, checkName, checkPassword, POSTGRES_IDENTIFIER } from '../identifiers.js';
 import { applyState } from './apply-state.js';
+import { dropState } from './drop-state.js';
 import { driftOf, readState } from './read-state.js';
 import { withAdmin } from './session.js';
 import type { PostgresSettings } from './settings.js';
@@ -22,6 +24,13 @@ export function checkPostgresTarget(target: DesiredDatabase, password: string): 
   checkConnectionLimit(target.connectionLimit, target.name);
   checkPassword(password, target.name);
   if (!/^[\x01-\x7f]*$/.test(password)) throw new TerminalError(`${target.name}: PostgreSQL passwords must be ASCII`);
+}
+
+/** Check the names a drop puts into statements; throws TerminalError. */
+export function checkPostgresDropTarget(target: DropTarget): void {
+  if (target.engine !== 'postgresql') throw new TerminalError(`${target.name}: a ${target.engine} database given to the PostgreSQL provider`);
+  checkName(target.database, POSTGRES_IDENTIFIER, `${target.name}: database name`);
+  checkName(target.user, POSTGRES_IDENTIFIER, `${target.name}: role name`);
 }
 
 export function createPostgresProvider(settings: PostgresSettings): DatabaseProvider {
@@ -59,6 +68,11 @@ export function createPostgresProvider(settings: PostgresSettings): DatabaseProv
       open();
       checkPostgresTarget(target, password);
       return verifyOwner(settings, target, password);
+    },
+    async drop(target: DropTarget): Promise<ProviderResult> {
+      open();
+      checkPostgresDropTarget(target);
+      return { changed: await withAdmin(settings, `drop ${target.database}`, (admin) => dropState(admin, settings, target)) };
     },
     async close(): Promise<void> {
       closed = true;
