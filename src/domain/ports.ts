@@ -3,7 +3,7 @@
  * adapters (GitHub's REST API, local directories in the embedded default, in-memory fakes in
  * unit tests). Every method may throw the errors of `domain/errors.ts` and nothing else.
  */
-import type { DesiredState } from './plan.js';
+import type { CurrentState } from './orphans.js';
 import type { SourceTree } from './source-tree.js';
 
 /** `owner/name`. */
@@ -84,8 +84,8 @@ export interface Directory {
 
 /** The current state of every component, as the state repository records it. */
 export interface StateSource {
-  /** Keyed `environment/project/component` (see `planner/plan.ts` stateKey). */
-  snapshot(): Promise<ReadonlyMap<string, DesiredState>>;
+  /** Keyed `environment/project/component` (see `planner/plan.ts` stateKey); orphans included. */
+  snapshot(): Promise<ReadonlyMap<string, CurrentState>>;
 }
 
 /** Time, injected so that tests and the planner stay deterministic. */

@@ -9,7 +9,8 @@
  * only what is missing and repair drift; secrets generated before a crash but never committed are
  * simply generated again and the provider resets the password to them; the sealed secret is
  * re-used while its data is unchanged; and a commit whose files are already there is not made.
- * Waiting for a lease is not a failure (the job is delayed). Databases are never dropped.
+ * Waiting for a lease is not a failure (the job is delayed). Databases are never dropped: one no
+ * longer declared is recorded in `orphans.json` (same commit) and kept until deleted explicitly.
  */
 import type { ComponentDescriptor } from '../domain/component.js';
 import type { ApplyPorts, EncryptedSecret, ReleaseRecord, StateChange } from '../domain/apply.js';
@@ -21,6 +22,7 @@ import { addRelease, recordDeployment, releaseId } from '../planner/promotion.js
 import { escapeText } from '../render/markdown.js';
 import type { JobContext, JobDeps } from './context.js';
 import { ledgerPath, readLedger, withLedgerLease } from './ledger.js';
+import { orphansAfterApply } from './orphans.js';
 
 const LEASE_MS = 10 * 60_000;
 
@@ -179,7 +181,7 @@ async function converge(apply: ApplyPorts, config: PlatformConfig, environment: 
 
   // 3. Manifests, desired state and the release record.
   const { image, source: imageSource } = options.image ?? imageFor(config, descriptor, desired.environment);
-  const { yaml } = apply.renderManifests({ desired, image, secretName, ...(sealed ? { sealedSecret: sealed } : {}), files: [] });
+  const { yaml } = apply.renderManifests({ desired, image, secretName, ...(sealed ? { sealedSecret: sealed } : {}), files: desired.files ?? [] });
   const release: ReleaseRecord = {
     project: desired.project, component: desired.component, environment: desired.environment, repo: source.repo,
     sourceSha: source.sha, image, releaseId: releaseId(source.sha, image), configHash: desired.configHash, ...(source.prNumber ? { pullRequest: source.prNumber } : {}),
@@ -192,6 +194,10 @@ async function converge(apply: ApplyPorts, config: PlatformConfig, environment: 
     [`${dir}/sealed-secret.json`]: sealed ? JSON.stringify({ digest: dataHash, object: sealed }, null, 2) + '\n' : null,
   };
   if (secretsChanged) files[secretsFile] = JSON.stringify(stored, null, 2) + '\n';
+  // 4. Databases no longer declared are kept, recorded as orphans (their passwords stay in the secrets file).
+  const orphans = await orphansAfterApply(apply.state, desired, { since: new Date(source.receivedAt).toISOString(), sourceSha: source.sha, actor: source.actor });
+  changed.push(...orphans.changed);
+  Object.assign(files, orphans.files);
   return { files: files as StateChange, changed, image, imageSource };
 }
 

@@ -10,14 +10,15 @@
 import type { Diagnostic } from '../domain/diagnostic.js';
 import type { LocatedComponent } from '../domain/component.js';
 import type { PlatformConfig } from '../domain/platform.js';
-import type { ComponentPlan, DesiredState, EnvironmentPlan, Plan, PlanSummary } from '../domain/plan.js';
+import type { CurrentState } from '../domain/orphans.js';
+import type { ComponentPlan, EnvironmentPlan, Plan, PlanSummary } from '../domain/plan.js';
 import { buildCatalog, componentKey, type CatalogComponent, type ProjectResolver, type ServiceCatalog } from './catalog.js';
 import { computeDesiredState } from './desired-state.js';
 import { diffStates } from './diff.js';
 import { evaluatePolicies, type ProjectUsage } from './policies.js';
 
-/** What the state repository recorded, keyed by {@link stateKey}. */
-export type StateSnapshot = ReadonlyMap<string, DesiredState>;
+/** What the state repository recorded (desired state and orphans), keyed by {@link stateKey}. */
+export type StateSnapshot = ReadonlyMap<string, CurrentState>;
 
 export function stateKey(environment: string, project: string, component: string): string {
   return `${environment}/${project}/${component}`;
