@@ -113,6 +113,12 @@ export interface DeployOverride {
   readonly schedule?: string;
   /** Literal environment values. */
   readonly vars?: Readonly<Record<string, string>>;
+  /**
+   * Values of `configurations.file` entries by file name: the form's value names → values, as
+   * written (`deploy.files.<file>`, or per environment `deploy.env.<name>.files.<file>`, merged
+   * over the former).
+   */
+  readonly files?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 export interface DeploySpec extends DeployOverride {

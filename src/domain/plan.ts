@@ -61,6 +61,22 @@ export interface NetworkRule {
   readonly port?: number;
 }
 
+/** The formats a configuration file (`configurations.file[].type`) is written in. */
+export const FILE_FORMATS = ['yaml', 'json', 'toml'] as const;
+export type FileFormat = (typeof FILE_FORMATS)[number];
+
+/** A configuration file (`configurations.file`) with its values for one environment, rendered. */
+export interface DesiredFile {
+  readonly name: string;
+  /** The directory the file is mounted in. */
+  readonly mountPath: string;
+  readonly type: FileFormat;
+  /** The form's values after merging and type checks (what `content` is written from). */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** The file's text in its format. Never holds a secret: forms inside files may not have `type: secret`. */
+  readonly content: string;
+}
+
 export interface DesiredState {
   readonly project: string;
   readonly component: string;
@@ -80,12 +96,14 @@ export interface DesiredState {
   readonly connections: readonly DesiredConnection[];
   /** Environment variables from `configurations` and `deploy.vars` (connections excluded). */
   readonly config: Readonly<Record<string, EnvValue>>;
+  /** Configuration files, in `configurations.file` order; absent when the component has none. */
+  readonly files?: readonly DesiredFile[];
   readonly network: { readonly ingress: readonly NetworkRule[]; readonly egress: readonly NetworkRule[] };
   /** sha256 of the canonical JSON of everything above: equal hash, equal configuration. */
   readonly configHash: string;
 }
 
-export type ResourceKind = 'workload' | 'endpoint' | 'database' | 'connection' | 'config' | 'network';
+export type ResourceKind = 'workload' | 'endpoint' | 'database' | 'connection' | 'config' | 'file' | 'network';
 
 export interface FieldChange {
   readonly field: string;

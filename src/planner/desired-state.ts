@@ -9,6 +9,7 @@ import type { Environment, PlatformConfig } from '../domain/platform.js';
 import type { DesiredConnection, DesiredDatabase, DesiredEndpoint, DesiredState, EnvValue, NetworkRule } from '../domain/plan.js';
 import { canonicalJson } from '../lib/canonical-json.js';
 import type { CatalogComponent, ServiceCatalog } from './catalog.js';
+import { desiredFiles } from './config-files.js';
 import { databaseIdentity } from './database-identity.js';
 import { fillPattern, sha256 } from './names.js';
 import { descriptorProblem } from './problem.js';
@@ -129,6 +130,9 @@ export function computeDesiredState(
     }
   }
 
+  const files = desiredFiles(d, env);
+  problems.push(...files.problems);
+
   if (problems.length > 0) return { ok: false, problems, warnings };
 
   const desiredWithoutHash: Omit<DesiredState, 'configHash'> = {
@@ -143,6 +147,8 @@ export function computeDesiredState(
     databases,
     connections,
     config,
+    // Absent rather than empty: the config hash of a component without files stays what it was.
+    ...(files.files.length > 0 ? { files: files.files } : {}),
     network: networkRules(endpoints, databases, connections, project.name),
   };
   return { ok: true, desired: { ...desiredWithoutHash, configHash: sha256(canonicalJson(desiredWithoutHash)) }, warnings };

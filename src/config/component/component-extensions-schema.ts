@@ -70,6 +70,16 @@ const override = {
         description: 'The variable\'s value; numbers and booleans are passed as their text.',
       },
     },
+    files: {
+      type: 'object',
+      description: 'Values of configuration files (`configurations.file`, schemaVersion 1.2), by file name. Under `deploy.env.<environment>` they are '
+        + 'merged over `deploy.files` as a JSON merge patch: maps merge, other values replace, `null` removes. pave checks them against the file\'s form '
+        + '(required values, types, allowed values) and writes the file in its type (yaml, json or toml). Not for secrets: files are stored in git in plaintext.',
+      additionalProperties: {
+        type: 'object',
+        description: 'The file\'s values: its form\'s value names → values (maps for `type: object`, lists for `type: array`).',
+      },
+    },
   },
 } as const;
 

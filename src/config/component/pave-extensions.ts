@@ -129,6 +129,8 @@ const HINTS: readonly (readonly [RegExp, string])[] = [
   [/\/memory$/, 'a quantity such as `256Mi` or `1Gi`'],
   [/\/image$/, 'an image reference pinned by digest, e.g. `registry.example.com/team/app@sha256:<64 hex>`'],
   [/\/schedule$/, 'five cron fields, e.g. `0 3 * * *`, or a macro such as `@daily`'],
+  [/\/files$/, 'map each file name of configurations.file to its values, e.g. `files: {"application.yaml": {logging: {level: info}}}`'],
+  [/\/files\/[^/]+$/, 'the values of one configuration file: a map of its form\'s value names to values, e.g. `{logging: {level: info}}`'],
   [/\/vars(\/.*)?$/, 'variable names use letters, digits and `_`; values are text, numbers or booleans'],
   [/^\/deploy\/env(\/[^/]*)?$/, 'keys are environment names from the platform repository, e.g. `production: {replicas: 3}`'],
 ];
@@ -174,7 +176,10 @@ export function readPaveExtensions(map: Record<string, unknown>, defaultName: st
 }
 
 function readOverride(map: Record<string, unknown>): DeployOverride {
-  const out: { image?: string; replicas?: number; resources?: ContainerResources; schedule?: string; vars?: Record<string, string> } = {};
+  const out: {
+    image?: string; replicas?: number; resources?: ContainerResources; schedule?: string; vars?: Record<string, string>;
+    files?: Record<string, Record<string, unknown>>;
+  } = {};
   if (typeof map.image === 'string') out.image = map.image;
   if (typeof map.replicas === 'number') out.replicas = map.replicas;
   if (isPlainMap(map.resources)) {
@@ -186,6 +191,8 @@ function readOverride(map: Record<string, unknown>): DeployOverride {
   }
   if (typeof map.schedule === 'string') out.schedule = map.schedule;
   if (isPlainMap(map.vars)) out.vars = Object.fromEntries(Object.entries(map.vars).map(([k, v]) => [k, String(v)]));
+  // Values as written: the planner checks them against each file's form.
+  if (isPlainMap(map.files)) out.files = Object.fromEntries(Object.entries(map.files).filter((e): e is [string, Record<string, unknown>] => isPlainMap(e[1])));
   return out;
 }
 
