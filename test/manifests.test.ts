@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { sealSecret } from '../src/adapters/secrets/index.js';
 import { isSecret, type DesiredState } from '../src/domain/plan.js';
@@ -43,7 +44,7 @@ function render(d: DesiredState, sealedSecret?: object) {
     image: `registry.example/acme-bank/${d.component}@${DIGEST}`,
     secretName: `${d.component}-secrets`,
     ...(keys.length > 0 ? { sealedSecret: sealedSecret ?? aSealedSecret(d, keys) } : {}),
-    files: [],
+    files: d.files ?? [],
   });
 }
 
@@ -59,9 +60,34 @@ describe('manifests of the example components', () => {
   it('are valid against the Kubernetes schemas (kubernetes-models) and the SealedSecret CRD, in every environment', () => {
     const objects = states.flatMap((d) => render(d).objects);
 
-    expect(new Set(objects.map((o) => o.kind))).toEqual(new Set(['Namespace', 'NetworkPolicy', 'SealedSecret', 'Service', 'Deployment']));
+    expect(new Set(objects.map((o) => o.kind))).toEqual(new Set(['Namespace', 'NetworkPolicy', 'SealedSecret', 'ConfigMap', 'Service', 'Deployment']));
     expect(objects.flatMap((o) => kubeSchemaErrors(o).map((e) => `${o.kind} ${o.metadata.name}: ${e}`))).toEqual([]);
     expect(kubeTypeErrors(objects)).toEqual([]);
+  });
+
+  it('carry a configuration file (configurations.file) as a ConfigMap the Deployment mounts, with its values per environment', () => {
+    const rendered = (env: string) => {
+      const d = states.find((s) => s.component === 'interest-rates' && s.environment === env)!;
+      const { objects } = render(d);
+      const configMap = objects.find((o) => o.kind === 'ConfigMap') as unknown as { metadata: { name: string }; data: Record<string, string> };
+      const pod = (objects.find((o) => o.kind === 'Deployment') as unknown as { spec: { template: { spec: {
+        volumes: { name: string; configMap?: { name: string; items?: { key: string; path: string }[] } }[];
+        containers: { volumeMounts: { name: string; mountPath: string; subPath?: string; readOnly?: boolean }[] }[];
+      } } } }).spec.template.spec;
+      return { d, configMap, pod };
+    };
+    const dev = rendered('development');
+    const prod = rendered('production');
+
+    expect(parseToml(dev.configMap.data['rates.toml']!)).toEqual({
+      'margins-bps': { 'mortgage-fixed-10y': 145, 'mortgage-variable': 110, 'personal-loan': 520, 'business-loan': 310 },
+      feed: { 'timeout-seconds': 15 },
+    });
+    expect(parseToml(prod.configMap.data['rates.toml']!)).toMatchObject({ feed: { 'timeout-seconds': 5 } });
+    expect(dev.d.configHash).not.toBe(prod.d.configHash);
+    const volume = dev.pod.volumes.find((v) => v.configMap?.name === dev.configMap.metadata.name);
+    expect(volume).toBeDefined();
+    expect(dev.pod.containers[0]!.volumeMounts).toContainEqual(expect.objectContaining({ name: volume!.name, mountPath: '/app/config/rates.toml' }));
   });
 
   it('render the same bytes twice', () => {

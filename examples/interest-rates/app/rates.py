@@ -2,15 +2,32 @@
 
 import json
 import os
+import tomllib
 import urllib.request
 
+# The configuration file pave mounts (configurations.file in .choreo/component.yaml).
+CONFIG_FILE = os.environ.get("RATES_CONFIG", "/app/config/rates.toml")
+
+
+def load_config(path: str = CONFIG_FILE) -> dict:
+    """The mounted rates.toml, or the defaults below when it is absent (local runs)."""
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        return {}
+
+
+_CONFIG = load_config()
+
 # Margins over the market reference rate, in basis points, per lending product.
-PRODUCT_MARGINS_BPS = {
+PRODUCT_MARGINS_BPS = _CONFIG.get("margins-bps") or {
     "mortgage-fixed-10y": 145,
     "mortgage-variable": 110,
     "personal-loan": 520,
     "business-loan": 310,
 }
+FEED_TIMEOUT_SECONDS = _CONFIG.get("feed", {}).get("timeout-seconds", 5)
 
 
 def fetch_reference_rate(tenor: str) -> float:
@@ -19,7 +36,7 @@ def fetch_reference_rate(tenor: str) -> float:
     request = urllib.request.Request(
         url, headers={"Authorization": f"Bearer {os.environ.get('CHOREO_MARKET_DATA_APIKEY', '')}"}
     )
-    with urllib.request.urlopen(request, timeout=5) as response:
+    with urllib.request.urlopen(request, timeout=FEED_TIMEOUT_SECONDS) as response:
         return float(json.load(response)["rate"])
 
 
