@@ -15,6 +15,11 @@ export interface PlatformSettings {
   readonly defaultBranch: string;
   /** `owner/name` of the state repository, or a local path for the embedded default. */
   readonly stateRepository: string;
+  /**
+   * Platform administrators (`@login`, `@org/team`): who may delete orphaned databases. Absent:
+   * users with admin permission on the platform repository.
+   */
+  readonly admins?: readonly string[];
   /** Values used when neither the descriptor nor an override says otherwise. */
   readonly defaults: {
     readonly pipeline: string;

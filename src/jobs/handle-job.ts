@@ -2,6 +2,7 @@ import { assertNever } from '../lib/assert-never.js';
 import type { JobRequest } from '../queue/jobs.js';
 import type { JobContext, JobDeps } from './context.js';
 import { applyRepository } from './apply-repository.js';
+import { deleteDatabase } from './delete-database.js';
 import { forgetRepositories, indexRepository } from './index-repository.js';
 import { planPlatformPullRequest } from './plan-platform-pull-request.js';
 import { planPullRequest } from './plan-pull-request.js';
@@ -35,6 +36,9 @@ export async function handleJob(deps: JobDeps, job: JobRequest, ctx: JobContext)
       return;
     case 'promote':
       await promote(deps, job, ctx);
+      return;
+    case 'delete-database':
+      await deleteDatabase(deps, job, ctx);
       return;
     default:
       assertNever(job);

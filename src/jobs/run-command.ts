@@ -6,12 +6,15 @@
  *   Allowed to users with write access to the repository and to the owners (users or teams) of a
  *   project that claims it.
  * - `/pave help` — the list of commands. Anyone.
+ * - `/pave delete-database …` — delete an orphaned database (see `delete-database-command.ts`).
+ *   Platform administrators only; on issues too.
  * Anything else gets a short help reply; a refusal is polite and says who may run it.
  */
 import { findProject } from '../config/platform/index.js';
 import type { PlatformConfig } from '../domain/platform.js';
 import type { RunCommand } from '../queue/jobs.js';
 import type { JobContext, JobDeps, RepositoryPorts } from './context.js';
+import { deleteDatabaseCommand } from './delete-database-command.js';
 import { PROMOTION_HELP_ROWS, runPromotionCommand, type PromotionVerb } from './promotion-commands.js';
 
 export const COMMANDS_HELP = [
@@ -21,6 +24,7 @@ export const COMMANDS_HELP = [
   '|---|---|---|',
   '| `/pave plan` | re-plan every component of this pull request in every environment | repository writers, project owners |',
   '| `/pave help` | this list | anyone |',
+  '| `/pave delete-database <environment> <component> <database> --confirm <physical-name>` | delete a database the component no longer declares (its data is lost; also on issues) | platform administrators |',
   ...PROMOTION_HELP_ROWS,
   '',
   '_Merges apply on their own; promotion commands work on the merged pull request (or name a release)._',
@@ -63,6 +67,9 @@ export async function runCommand(deps: JobDeps, job: RunCommand, ctx: JobContext
     case 'unhold':
     case 'reject':
       await runPromotionCommand(deps, ports, job, verb.toLowerCase() as PromotionVerb, args, ctx);
+      return;
+    case 'delete-database':
+      await deleteDatabaseCommand(deps, job, ctx, args);
       return;
     default:
       await ports.comments.react(job.repo, job.commentId, 'confused');

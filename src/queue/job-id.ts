@@ -27,6 +27,9 @@ export function jobId(job: JobRequest): string {
       return `apply-${safe(job.repo)}-${job.sha}`;
     case 'promote':
       return `promote-${safe(job.project)}-${safe(job.component)}-${safe(job.target)}-${job.how}-${safe(job.releaseId ?? 'current')}-${safe(job.deliveryId)}`;
+    // One comment asking for one database is one deletion (a redelivery is the same job).
+    case 'delete-database':
+      return `delete-database-${safe(job.repo)}-${job.commentId}-${safe(job.environment)}-${safe(job.project)}-${safe(job.component)}-${safe(job.database)}`;
   }
 }
 

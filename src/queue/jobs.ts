@@ -100,6 +100,26 @@ export const Promote = Base.extend({
   requestedBy: z.string().max(100),
 });
 
+/**
+ * Delete an orphaned database (`/pave delete-database`), after the command was authorized and
+ * confirmed: drop it through its provider, then remove its orphan record and password from the
+ * state repository, then reply on the issue. Keys only; the worker re-reads the orphan record.
+ */
+export const DeleteDatabase = Base.extend({
+  kind: z.literal('delete-database'),
+  /** Where the command was commented (and the reply goes). */
+  repo: Repo,
+  issueNumber: z.number().int().positive(),
+  commentId: z.number().int().positive(),
+  /** Who asked (already authorized): the commit's and the reply's actor. */
+  author: z.string().max(100),
+  environment: z.string().max(100),
+  project: z.string().max(100),
+  component: z.string().max(100),
+  /** The logical name (`resources[].name`). */
+  database: z.string().max(100),
+});
+
 /** Forget repositories (uninstalled, removed from the installation, deleted). */
 export const ForgetRepositories = Base.extend({
   kind: z.literal('forget-repos'),
@@ -122,6 +142,7 @@ export const JobRequest = z.discriminatedUnion('kind', [
   ForgetRepositories,
   ApplyRepository,
   Promote,
+  DeleteDatabase,
   PostReport,
 ]);
 export type JobRequest = z.infer<typeof JobRequest>;
@@ -133,6 +154,7 @@ export type ForgetRepositories = z.infer<typeof ForgetRepositories>;
 export type PostReport = z.infer<typeof PostReport>;
 export type ApplyRepository = z.infer<typeof ApplyRepository>;
 export type Promote = z.infer<typeof Promote>;
+export type DeleteDatabase = z.infer<typeof DeleteDatabase>;
 
 /** Which queue a job goes to. */
 export function queueFor(job: JobRequest): QueueName {
@@ -148,6 +170,7 @@ export function queueFor(job: JobRequest): QueueName {
       return QUEUE_NAMES.report;
     case 'apply':
     case 'promote':
+    case 'delete-database':
       return QUEUE_NAMES.apply;
   }
 }

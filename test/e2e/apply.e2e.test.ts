@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadAll } from 'js-yaml';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSecretCipher } from '../../src/adapters/secrets/index.js';
@@ -52,7 +53,35 @@ it('applies a merge: database, state commit, deploy status and a comment on the 
   const file = '.choreo/component.yaml';
   const original = readFileSync(`examples/investment-banking-backend/${file}`, 'utf8');
   const before = h.github.state.repo(REPO).refs.get('heads/main')!;
-  const renamed = original.replace(/^component:\n  name: [^\n]+/m, `component:\n  name: ${COMPONENT}`);
+  // Renamed (a component of its own for this run) and with a configuration file whose values
+  // come from deploy.files, overridden for development.
+  const renamed = original.replace(/^component:\n  name: [^\n]+/m, `component:\n  name: ${COMPONENT}`)
+    .replace(/^deploy:\n/m, `deploy:
+  files:
+    settings.json:
+      portfolio: { pageSize: 50, currencies: [EUR, USD] }
+      paperTrading: false
+`).replace(/^  env:\n    production:\n/m, `  env:
+    development:
+      files:
+        settings.json: { paperTrading: true }
+    production:
+`)
+    + `  file:
+    - name: settings.json
+      mountPath: /app/config
+      type: json
+      values:
+        - name: portfolio
+          valueFrom:
+            configForm:
+              type: object
+              properties:
+                - { name: pageSize, type: number }
+                - { name: currencies, type: array, items: { type: string } }
+        - name: paperTrading
+          valueFrom: { configForm: { type: boolean } }
+`;
   expect(renamed).not.toBe(original);
   h.github.state.commit(REPO, { branch: 'rename', files: { [file]: renamed } });
   const pr = h.github.state.createPullRequest(REPO, { head: 'rename', author: 'dev' });
@@ -72,6 +101,16 @@ it('applies a merge: database, state commit, deploy status and a comment on the 
   const dir = `environments/development/investment-banking/${COMPONENT}`;
   const tree = git(['ls-tree', '-r', '--name-only', 'main']);
   for (const f of ['manifests.yaml', 'desired.json', 'release.json', 'sealed-secret.json']) expect(tree).toContain(`${dir}/${f}`);
+  // The configuration file: in the committed manifests as a ConfigMap with the merged values, mounted by the Deployment.
+  type Pod = { volumes: unknown[]; containers: { volumeMounts: unknown[] }[] };
+  const manifests = loadAll(git(['show', `main:${dir}/manifests.yaml`])) as { kind: string; metadata: { name: string }; data?: Record<string, string>; spec?: { template: { spec: Pod } } }[];
+  const configMap = manifests.find((o) => o.kind === 'ConfigMap')!;
+  expect(configMap.metadata.name).toBe(`${COMPONENT}-files`);
+  expect(JSON.parse(configMap.data!['settings.json']!)).toEqual({ paperTrading: true, portfolio: { currencies: ['EUR', 'USD'], pageSize: 50 } });
+  const pod = manifests.find((o) => o.kind === 'Deployment')!.spec!.template.spec;
+  expect(pod.volumes).toContainEqual({ name: 'files', configMap: { name: configMap.metadata.name } });
+  expect(pod.containers[0]!.volumeMounts).toContainEqual({ name: 'files', mountPath: '/app/config/settings.json', subPath: 'settings.json', readOnly: true });
+  expect((JSON.parse(git(['show', `main:${dir}/desired.json`])) as { files: { name: string }[] }).files.map((f) => f.name)).toEqual(['settings.json']);
   const release = JSON.parse(git(['show', `main:${dir}/release.json`])) as { sourceSha: string; pullRequest: number };
   expect(release).toMatchObject({ sourceSha: sha, pullRequest: pr.number });
   const secrets = JSON.parse(git(['show', `main:secrets/development/investment-banking/${COMPONENT}.json`])) as Record<string, EncryptedSecret>;

@@ -78,6 +78,7 @@ function toSettings(f: PlatformFile): PlatformSettings {
     githubOwners: f.githubOwners,
     defaultBranch: f.defaultBranch ?? 'main',
     stateRepository: f.stateRepository,
+    ...(f.admins ? { admins: f.admins } : {}),
     defaults: { pipeline: f.defaults.pipeline, replicas: f.defaults.replicas ?? 1, resources: f.defaults.resources ?? {} },
   };
 }

@@ -10,6 +10,7 @@ export interface PlatformFile {
   githubOwners: string[];
   defaultBranch?: string;
   stateRepository: string;
+  admins?: string[];
   defaults: { pipeline: string; replicas?: number; resources?: ContainerResources };
 }
 

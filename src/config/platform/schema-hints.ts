@@ -30,6 +30,7 @@ const PATTERN_HINTS: Readonly<Record<string, string>> = {
   file: 'use an absolute path on the pave host, e.g. `/run/secrets/pg-admin-password`',
   owners: PRINCIPAL_HINT,
   approvals: PRINCIPAL_HINT,
+  admins: PRINCIPAL_HINT,
   soak: 'write a duration such as `30m`, `2h` or `1d12h`',
   start: 'write an RFC 3339 instant with a zone, e.g. `2026-12-20T00:00:00Z`',
   end: 'write an RFC 3339 instant with a zone, e.g. `2027-01-04T00:00:00Z`',

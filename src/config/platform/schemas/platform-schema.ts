@@ -1,4 +1,4 @@
-import { GITHUB_OWNER_PATTERN, containerResources, nameProperty, schemaHeader } from './schema-fragments.js';
+import { GITHUB_OWNER_PATTERN, PRINCIPAL_PATTERN, containerResources, nameProperty, schemaHeader } from './schema-fragments.js';
 
 /** JSON Schema of `platform.yaml`: organization-wide settings and defaults. */
 export const platformSchema = {
@@ -30,6 +30,13 @@ export const platformSchema = {
       type: 'string',
       pattern: '^([A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]+|(\\./|\\.\\./|/)[^\\u0000]*)$',
       description: 'Where rendered manifests and release records are committed: `owner/name` of a GitHub repository, or a local path (`./state.git`, `/var/lib/pave/state.git`).',
+    },
+    admins: {
+      type: 'array',
+      uniqueItems: true,
+      maxItems: 100,
+      description: 'Platform administrators: users `@login` and teams `@org/team-slug` who may run `/pave delete-database`. Without this list, users with admin permission on the platform repository may.',
+      items: { type: 'string', pattern: PRINCIPAL_PATTERN, description: 'A user `@login` or a team `@org/team-slug`.' },
     },
     defaults: {
       type: 'object',
