@@ -93,6 +93,9 @@ const Env = z.object({
   PAVE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (BullMQ adds its own colons)').default('bull'),
 });
 
+/** Every variable {@link loadConfig} reads (deploy tests check compose files and charts against it). */
+export const ENV_VARIABLE_NAMES: readonly string[] = Object.keys(Env.shape);
+
 /**
  * Build the configuration. `readFile` reads `GITHUB_PRIVATE_KEY_PATH`; `randomSecret` makes the
  * embedded default's webhook secret. Throws {@link ConfigurationError} listing every problem.
