@@ -36,6 +36,8 @@ deploy:
     ['bad memory', 'deploy: {resources: {memory: 1GB}}\n', '2:30 schema-pattern'],
     ['bad environment name', 'deploy:\n  env:\n    Production: {replicas: 2}\n', '4:5 environment-name'],
     ['bad variable name', 'deploy:\n  env:\n    prod:\n      vars: {log-level: debug}\n', '5:14 var-name'],
+    ['files not a map', 'deploy: {files: [app.yaml]}\n', '2:17 schema-type'],
+    ['a file\'s values not a map', 'deploy:\n  env:\n    prod:\n      files: {app.yaml: debug}\n', '5:25 schema-type'],
   ])('%s is pave\'s error, not Choreo\'s', (_name, yaml, spot) => {
     const report = validateText(withExtensions(yaml));
 
@@ -110,6 +112,14 @@ describe('deploy.image', () => {
 
     expect(descriptor?.deploy.image).toBe(`app@${digest}`);
     expect(descriptor?.deploy.env.production?.image).toBe(`app-prod@${digest}`);
+  });
+
+  it('reads deploy.files as written, per environment too (the planner checks them against the forms)', () => {
+    const yaml = withExtensions('deploy:\n  files:\n    app.yaml: {logging: {level: info}, hosts: [a, b]}\n  env:\n    production:\n      files: {app.yaml: {logging: null}}\n');
+    const { descriptor } = readComponent(descriptorTree({ 'svc/.choreo/component.yaml': yaml }), 'svc', { repoName: 'acme/svc', fileChecks: false });
+
+    expect(descriptor?.deploy.files).toEqual({ 'app.yaml': { logging: { level: 'info' }, hosts: ['a', 'b'] } });
+    expect(descriptor?.deploy.env.production?.files).toEqual({ 'app.yaml': { logging: null } });
   });
 });
 
