@@ -27,8 +27,12 @@ import { deployToEnvironment } from './deploy.js';
 import { readLedger, updateLedger } from './ledger.js';
 import { planRepositoryAt } from './plan-support.js';
 
-export function promotionRunId(project: string, component: string, target: string, releaseId: string): string {
-  return `promote-${project}~${component}-${target}-${releaseId}`.replace(/[^A-Za-z0-9_.~-]/g, '_');
+/**
+ * One run per (request, outcome): a request that waited and later went reports twice, and each
+ * report is its own job (report job ids are per run).
+ */
+export function promotionRunId(project: string, component: string, target: string, releaseId: string, deliveryId: string, state: string): string {
+  return `promote-${project}~${component}-${target}-${releaseId}-${deliveryId.slice(0, 8)}-${state}`.replace(/[^A-Za-z0-9_.~-]/g, '_');
 }
 
 export async function promote(deps: JobDeps, job: Promote, ctx: JobContext): Promise<void> {
@@ -127,8 +131,8 @@ async function report(deps: JobDeps, job: Promote, release: Release | undefined,
     deps.logger.warn({ component: job.component, target: job.target, summary }, 'promotion without a release: nothing to report on');
     return;
   }
-  const id = promotionRunId(job.project, job.component, job.target, release.id);
-  const comment = releaseComment(deps, job, release, ledger, job.target, summary, details);
+  const id = promotionRunId(job.project, job.component, job.target, release.id, job.deliveryId, state);
+  const comment = releaseComment(deps, release, ledger, job.target, summary, details, id);
   const run: Run = {
     id, kind: 'promote', repo: release.repo, headSha: release.sourceSha,
     ...(release.pullRequest ? { prNumber: release.pullRequest } : {}),
@@ -145,9 +149,9 @@ async function report(deps: JobDeps, job: Promote, release: Release | undefined,
 }
 
 /** Where the release is in its pipeline: one row per environment, the latest step's details folded. */
-export function releaseComment(deps: Pick<JobDeps, 'publicUrl'>, job: Pick<Promote, 'component' | 'project'>, release: Release, ledger: PromotionLedger, target: string, summary: string, details: readonly string[]): string {
+export function releaseComment(deps: Pick<JobDeps, 'publicUrl'>, release: Release, ledger: PromotionLedger, target: string, summary: string, details: readonly string[], runId: string): string {
   const envs = Object.keys(ledger.deployments);
-  const lines = [DEPLOY_MARKER, `### pave release \`${release.id}\` · ${escapeText(job.project)}/${escapeText(job.component)}`, '',
+  const lines = [DEPLOY_MARKER, `### pave release \`${release.id}\` · ${escapeText(ledger.project)}/${escapeText(ledger.component)}`, '',
     `Image \`${release.image}\` built from \`${release.sourceSha.slice(0, 7)}\`.`, '',
     '| environment | running | since | how |', '|---|---|---|---|'];
   for (const env of envs) {
@@ -160,6 +164,6 @@ export function releaseComment(deps: Pick<JobDeps, 'publicUrl'>, job: Pick<Promo
   if (pending) lines.push('', `_Requested by @${escapeText(pending.by)}; \`/pave approve ${target}\` by an approver re-checks it._`);
   if (ledger.holds[target]) lines.push('', `⏸ Auto-promotion into ${escapeText(target)} is held by @${escapeText(ledger.holds[target]!.by)} (\`/pave unhold ${target}\`).`);
   if (details.length > 0) lines.push('', `<details><summary>${escapeText(target)} details</summary>`, '', ...details.map((d) => `- ${d}`), '', '</details>');
-  lines.push('', `[run page](${deps.publicUrl}/runs/${promotionRunId(job.project, job.component, target, release.id)})`);
+  lines.push('', `[run page](${deps.publicUrl}/runs/${runId})`);
   return lines.join('\n');
 }

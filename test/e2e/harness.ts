@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type AppConfig } from '../../src/config/env.js';
+import type { Clock } from '../../src/domain/ports.js';
 import { createLogger } from '../../src/main/logger.js';
 import { startService, type Service } from '../../src/main/service.js';
 import { filesFromDirectory, startGitHubDouble, type GitHubDouble } from '../github-double/index.js';
@@ -68,9 +69,10 @@ export const ADMIN_ENV = {
   PAVE_REDIS_ADMIN_USER: 'default', PAVE_REDIS_ADMIN_PASSWORD: '',
 };
 
-export async function startHarness(options: { inProcess?: boolean; env?: Record<string, string>; masterKey?: Uint8Array } = {}): Promise<Harness> {
+export async function startHarness(options: { inProcess?: boolean; env?: Record<string, string>; masterKey?: Uint8Array; clock?: Clock; platformFiles?: Record<string, string> } = {}): Promise<Harness> {
   const github = await startGitHubDouble();
   seedOrganization(github);
+  if (options.platformFiles) github.state.commit(PLATFORM, { files: options.platformFiles, message: 'test platform' });
   const tmp = await mkdtemp(join(tmpdir(), 'pave-e2e-'));
   const { prefix, cleanup } = testRedis();
   const bullPrefix = `bull-e2e-${randomBytes(4).toString('hex')}`;
@@ -97,6 +99,7 @@ export async function startHarness(options: { inProcess?: boolean; env?: Record<
     harness.service = await startService(config, {
       logger: createLogger('info', sink), keyPrefix: prefix, bullPrefix, graceMs: 2_000,
       env: { ...ADMIN_ENV, ...options.env }, ...(options.masterKey ? { masterKey: options.masterKey } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
   }
   return harness;
