@@ -107,9 +107,23 @@ export interface ImageConfigSpec {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/** The platform picked from a multi-platform base image (an image index / manifest list). */
+export interface ImagePlatform {
+  readonly os: string;
+  readonly architecture: string;
+  readonly variant?: string;
+}
+
 export interface PublishRequest {
   /** The preset's base (or runtime) image, pinned by digest. */
   readonly base: ImageReference;
+  /** Platform to take from a multi-platform base; default linux/amd64. */
+  readonly platform?: ImagePlatform;
+  /**
+   * The image's `created` time (RFC 3339), e.g. the commit time; default the Unix epoch. Fixed
+   * input, so the same build pushes the same digest.
+   */
+  readonly created?: string;
   /** Directory whose contents become the image's top layer, placed under `config.workingDir`. */
   readonly layerDir: string;
   readonly config: ImageConfigSpec;
@@ -126,7 +140,13 @@ export interface PublishedImage {
   /** Blobs uploaded vs. found already present (skipped). */
   readonly uploadedBlobs: number;
   readonly skippedBlobs: number;
+  /** Base layers the registry mounted from the base repository instead of copying. */
+  readonly mountedBlobs: number;
+  /** Digest of the new (compressed) layer blob, and of its uncompressed tar (the config's diff_id). */
   readonly layerDigest: string;
+  readonly layerDiffId: string;
+  /** Tags pushed (the manifest also exists by digest). */
+  readonly tags: readonly string[];
 }
 
 /**
