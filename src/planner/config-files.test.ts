@@ -5,7 +5,7 @@ import { readComponent } from '../config/component/index.js';
 import type { ComponentDescriptor } from '../domain/component.js';
 import type { DesiredFile, EnvironmentPlan } from '../domain/plan.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
-import { aPlatform, byRepo, located, stateAfter } from '../../test/helpers/builders.js';
+import { aDescriptor, aPlatform, byRepo, located, stateAfter } from '../../test/helpers/builders.js';
 import { descriptorTree } from '../../test/helpers/descriptor-tree.js';
 import { desiredFiles, mergePatch } from './config-files.js';
 import { plan } from './plan.js';
@@ -283,6 +283,30 @@ describe('configuration files', () => {
 `);
 
     expect(only(desiredFiles(d, 'development')).values).toEqual({ version: '2' });
+  });
+
+  it('bounds hostile input: forms nested too deep, and files over the 1 MiB a ConfigMap holds', () => {
+    // The YAML reader stops nesting at 64 levels (about 20 form levels); descriptors built in code have no such limit.
+    let form: Record<string, unknown> = { type: 'string' };
+    for (let i = 0; i < 40; i++) form = { type: 'object', properties: [{ name: 'p', ...form }] };
+    const deep = aDescriptor('deep', { files: [{ name: 'deep.json', mountPath: '/etc/app', type: 'json', values: [{ name: 'root', valueFrom: { configForm: form } }] }] });
+    expect(desiredFiles(deep, 'development').problems.map((p) => p.code)).toEqual(['config-file-too-deep']);
+
+    // A descriptor is at most 1 MiB, but one value can feed several files through a YAML alias.
+    const blobFile = (name: string) => `    - name: ${name}
+      mountPath: /etc/${name}
+      type: yaml
+      values:
+        - name: blob
+          valueFrom: { configForm: {} }
+`;
+    const big = descriptor(blobFile('a.yaml') + blobFile('b.yaml'), `  files:
+    a.yaml: &blob { blob: "${'x'.repeat(600 * 1024)}" }
+    b.yaml: *blob
+`);
+    const result = desiredFiles(big, 'development');
+    expect(result.problems.map((p) => p.code)).toEqual(['config-files-too-large']);
+    expect(result.files).toEqual([]);
   });
 
   it('keeps hostile keys as data', () => {
