@@ -28,6 +28,7 @@ export const OPERATIONS = [
   'POST /app/hook/deliveries/{delivery_id}/attempts',
   'GET /rate_limit',
   'GET /user',
+  'GET /user/memberships/orgs/{org}',
   'GET /orgs/{org}/teams/{team_slug}/memberships/{username}',
   'GET /repos/{owner}/{repo}',
   'GET /repos/{owner}/{repo}/collaborators/{username}/permission',

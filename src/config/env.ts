@@ -55,6 +55,17 @@ export interface AppConfig {
   readonly queuePrefix: string;
   /** A job's lock (ms): after a worker dies its jobs run again within about twice this. */
   readonly jobLockMs: number;
+  /** GitHub's web URL (links on the pages, the OAuth sign-in). */
+  readonly githubWebUrl: string;
+  /** Access to the web pages: a shared token and/or GitHub sign-in; neither = open to loopback only. */
+  readonly ui: UiAccessConfig;
+}
+
+export interface UiAccessConfig {
+  readonly token?: string;
+  readonly github?: { readonly clientId: string; readonly clientSecret: string; readonly org: string };
+  /** Whether `/metrics` is served without the pages' access control. */
+  readonly metricsPublic: boolean;
 }
 
 export class ConfigurationError extends Error {
@@ -90,6 +101,12 @@ const Env = z.object({
   GITHUB_CONTENT_PER_HOUR: z.coerce.number().int().min(1).max(10_000_000).default(500),
   PAVE_JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   PAVE_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('pave:'),
+  PAVE_UI_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 32`)').optional(),
+  GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  GITHUB_WEB_URL: z.string().url().default('https://github.com'),
+  PAVE_UI_GITHUB_ORG: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'a GitHub organization login').optional(),
+  PAVE_METRICS_PUBLIC: z.enum(['true', 'false']).default('true'),
   PAVE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (BullMQ adds its own colons)').default('bull'),
 });
 
@@ -151,6 +168,14 @@ export function loadConfig(
     problems.push('GITHUB_STATE_INSTALLATION_ID: required with a GitHub App and a remote STATE_REPO (the installation that may push to it)');
   }
 
+  let uiGitHub: UiAccessConfig['github'];
+  if (e.GITHUB_CLIENT_ID !== undefined || e.GITHUB_CLIENT_SECRET !== undefined) {
+    const org = e.PAVE_UI_GITHUB_ORG ?? (platformRepo.kind === 'github' ? platformRepo.repo.split('/')[0] : undefined);
+    if (!e.GITHUB_CLIENT_ID || !e.GITHUB_CLIENT_SECRET) problems.push('GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET: set both for GitHub sign-in (the GitHub App\'s OAuth credentials)');
+    else if (!org) problems.push('PAVE_UI_GITHUB_ORG: required for GitHub sign-in without a GitHub platform repository (whose members may sign in)');
+    else uiGitHub = { clientId: e.GITHUB_CLIENT_ID, clientSecret: e.GITHUB_CLIENT_SECRET, org };
+  }
+
   if (problems.length > 0) throw new ConfigurationError(problems);
   return {
     port: e.PORT,
@@ -177,5 +202,7 @@ export function loadConfig(
     keyPrefix: e.PAVE_KEY_PREFIX,
     queuePrefix: e.PAVE_QUEUE_PREFIX,
     jobLockMs: e.PAVE_JOB_LOCK_MS,
+    githubWebUrl: e.GITHUB_WEB_URL.replace(/\/+$/, ''),
+    ui: { ...(e.PAVE_UI_TOKEN ? { token: e.PAVE_UI_TOKEN } : {}), ...(uiGitHub ? { github: uiGitHub } : {}), metricsPublic: e.PAVE_METRICS_PUBLIC === 'true' },
   };
 }

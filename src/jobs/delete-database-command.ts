@@ -13,6 +13,7 @@
  *
  * Every refusal says why, and what would work.
  */
+import type { StateRepository } from '../domain/apply.js';
 import type { Directory } from '../domain/ports.js';
 import type { CurrentState } from '../domain/orphans.js';
 import type { PlatformConfig } from '../domain/platform.js';
@@ -20,6 +21,7 @@ import { deleteCommand } from '../planner/orphans.js';
 import { code } from '../render/markdown.js';
 import type { RunCommand } from '../queue/jobs.js';
 import type { JobContext, JobDeps } from './context.js';
+import { componentDir, readOrphans } from './orphans.js';
 
 export const DELETE_DATABASE_USAGE = '`/pave delete-database <environment> <component> <database> --confirm <physical-database-name>`';
 
@@ -87,7 +89,7 @@ export async function mayDeleteDatabases(directory: Directory, platform: Platfor
 /** What the state repository knows that the request names, or why it cannot be done. */
 export type DeletionTarget =
   | { readonly ok: true; readonly current: CurrentState }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly reason: string; readonly current?: CurrentState };
 
 /**
  * Find the orphan the request names. `repo`: where the command was commented — a component
@@ -116,7 +118,7 @@ export function findDeletionTarget(platform: PlatformConfig, snapshot: ReadonlyM
   const orphan = current.orphans?.find((o) => o.name === request.database);
   if (!orphan) {
     const names = (current.orphans ?? []).map((o) => code(o.name));
-    return { ok: false, reason: `${code(current.component)} has no orphaned database ${code(request.database)} in ${code(request.environment)}` +
+    return { ok: false, current, reason: `${code(current.component)} has no orphaned database ${code(request.database)} in ${code(request.environment)}` +
       (names.length > 0 ? `; its orphans: ${names.join(', ')}` : ' (it has none)') };
   }
   if (request.confirm !== orphan.database) {
@@ -124,6 +126,11 @@ export function findDeletionTarget(platform: PlatformConfig, snapshot: ReadonlyM
       `To delete it and all its data, comment ${code(deleteCommand(request.environment, request.project ? `${current.project}/${current.component}` : current.component, orphan))}` };
   }
   return { ok: true, current };
+}
+
+async function deletedBy(state: StateRepository, current: CurrentState, database: string, commentId: number): Promise<boolean> {
+  const { file } = await readOrphans(state, componentDir(current.environment, current.project, current.component));
+  return file.deleted.some((d) => d.name === database && d.requestId === commentId);
 }
 
 /** Run the command (after the 👀 reaction): refuse with a reason, or enqueue the deletion. */
@@ -147,8 +154,11 @@ export async function deleteDatabaseCommand(deps: JobDeps, job: RunCommand, ctx:
   if (!deps.apply) return refuse(`@${job.author} this pave service does not apply changes (no state repository or secret key), so it cannot delete databases either.`);
   const isPlatform = job.repo.toLowerCase() === platformSource.repo.toLowerCase();
   const target = findDeletionTarget(config, await deps.state.snapshot(), request, job.repo, isPlatform);
-  if (!target.ok) return refuse(`@${job.author} nothing was deleted: ${target.reason}.`);
-  const { current } = target;
+  // This very comment was carried out already (a redelivery, or this job retried after a crash):
+  // hand it to the deletion job again, which finds its record and leaves its one reply as it is.
+  const done = !target.ok && target.current && (await deletedBy(deps.apply.state, target.current, request.database, job.commentId));
+  if (!target.ok && !done) return refuse(`@${job.author} nothing was deleted: ${target.reason}.`);
+  const current = target.ok ? target.current : target.current!;
   await deps.enqueue([{
     kind: 'delete-database', deliveryId: job.deliveryId, receivedAt: job.receivedAt, ...(job.installationId ? { installationId: job.installationId } : {}),
     repo: job.repo, issueNumber: job.issueNumber, commentId: job.commentId, author: job.author,

@@ -26,6 +26,11 @@ export type ConnectionResult = { readonly ok: true; readonly connection: Desired
 const SERVICE_KEYS = ['ServiceURL', 'ChoreoAPIKey'] as const;
 const DATABASE_KEYS = ['HostName', 'Port', 'Username', 'Password', 'DatabaseName'] as const;
 
+/** The keys a service connection offers at a visibility: the API key only through a gateway. */
+export function serviceConnectionKeys(visibility: Visibility): readonly string[] {
+  return visibility === 'Project' ? SERVICE_KEYS.filter((k) => k !== 'ChoreoAPIKey') : SERVICE_KEYS;
+}
+
 const VISIBILITY_OF = { PUBLIC: 'Public', ORGANIZATION: 'Organization', PROJECT: 'Project' } as const satisfies Record<string, Visibility>;
 
 /** Path of a connection in its source file, for error positions. */
@@ -83,7 +88,7 @@ function resolveService(ctx: ConnectionContext, connection: Connection, ref: Ext
 
   const url = serviceUrl(ctx, target, { id, endpoint: ep }, visibility);
   const values: Record<string, EnvValue> = { ServiceURL: url };
-  if (visibility !== 'Project') {
+  if (serviceConnectionKeys(visibility).includes('ChoreoAPIKey')) {
     values.ChoreoAPIKey = { secret: `apikey/${ctx.environment.name}/${consumer.project.name}/${consumer.descriptor.name}/${target.project.name}/${target.descriptor.name}/${ep.name}` };
   }
   return finish(ctx, connection, 'service', `${target.project.name}/${target.descriptor.name}/${ep.name}`, values, SERVICE_KEYS, visibility);

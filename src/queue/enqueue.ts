@@ -55,6 +55,10 @@ export interface Enqueuer {
   enqueue(jobs: readonly JobRequest[]): Promise<EnqueuedJob[]>;
   /** Jobs waiting, running, delayed, prioritized and failed, per queue. */
   counts(): Promise<QueueCount[]>;
+  /** Per queue, when its oldest waiting (or prioritized) job was added, ms since the epoch; absent when none waits. */
+  oldestWaiting(): Promise<{ readonly queue: string; readonly since?: number }[]>;
+  /** The BullMQ queues (for the queue dashboard). */
+  readonly queues: readonly Queue[];
   /** Resolves when Redis answers PING. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -172,6 +176,16 @@ export function createEnqueuer(connection: string | RedisOptions, options: Enque
       }));
       return all.flat();
     },
+    async oldestWaiting() {
+      assertConnected();
+      return Promise.all([...queues.values()].map(async (queue) => {
+        // Oldest first (asc): one job from each list is enough.
+        const [waiting, prioritized] = await Promise.all([queue.getJobs(['waiting'], 0, 0, true), queue.getJobs(['prioritized'], 0, 0, true)]);
+        const times = [...waiting, ...prioritized].map((j) => j?.timestamp).filter((t): t is number => typeof t === 'number');
+        return times.length > 0 ? { queue: queue.name, since: Math.min(...times) } : { queue: queue.name };
+      }));
+    },
+    queues: [...queues.values()],
     async ping() {
       await redis.ping();
     },

@@ -18,7 +18,8 @@
  * Also `GET /healthz` (the process is up), `GET /readyz` (the injected probe answers within
  * 500 ms) and `GET /metrics` (Prometheus text). `extraRoutes` mounts other pages (run pages).
  */
-import { Hono } from 'hono';
+import { randomUUID } from 'node:crypto';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { Registry } from 'prom-client';
 import type { DeliveryDedupe } from '../domain/delivery-dedupe.js';
 import type { Clock } from '../domain/ports.js';
@@ -64,6 +65,8 @@ export interface WebhookAppDeps {
   readonly clock?: Clock;
   readonly log?: IngressLogger;
   readonly limits?: Partial<IngressLimits>;
+  /** Guards `/metrics` (the pages' access control when `PAVE_METRICS_PUBLIC=false`); open when absent. */
+  readonly metricsGuard?: MiddlewareHandler;
   /** Called with the app after pave's routes are registered, to add more (e.g. `/runs/:id`). */
   readonly extraRoutes?: (app: Hono) => void;
 }
@@ -93,9 +96,11 @@ export function createWebhookApp(deps: WebhookAppDeps): Hono {
   const { metrics } = deps;
 
   const app = new Hono();
+  app.use('*', requestId);
 
   app.post('/webhooks/github', async (c) => {
     const started = performance.now();
+    const requestId = c.get('requestId' as never) as string;
     const event = c.req.header('x-github-event');
     const deliveryId = c.req.header('x-github-delivery');
     const label = event && KNOWN_EVENTS.has(event) ? event : 'other';
@@ -116,7 +121,7 @@ export function createWebhookApp(deps: WebhookAppDeps): Hono {
 
     const { text } = body;
     if (!(await verifySignature(deps.secrets, text, signature))) {
-      log.warn({ deliveryId, event }, 'webhook signature rejected');
+      log.warn({ requestId, deliveryId, event }, 'webhook signature rejected');
       return answer('unauthorized', 401, { error: 'signature does not match' });
     }
     let payload: unknown;
@@ -133,20 +138,20 @@ export function createWebhookApp(deps: WebhookAppDeps): Hono {
       receivedAt: clock.now().getTime(),
     });
     if (routed.jobs.length === 0) {
-      if (routed.ignored === 'malformed-payload') log.warn({ deliveryId, event, detail: routed.detail }, 'webhook payload malformed');
+      if (routed.ignored === 'malformed-payload') log.warn({ requestId, deliveryId, event, detail: routed.detail }, 'webhook payload malformed');
       return answer('ignored', 202, { jobs: [], ignored: routed.ignored, ...(routed.detail ? { detail: routed.detail } : {}) });
     }
 
     const work = dedupeAndEnqueue(deps, deliveryId, routed.jobs);
     const result = await withDeadline(work, limits.redisDeadlineMs);
     if (result.kind === 'failed' || result.kind === 'timeout') {
-      log.warn({ deliveryId, event, err: result.kind === 'failed' ? result.error : 'deadline exceeded' }, 'webhook not enqueued: queue unavailable');
+      log.warn({ requestId, deliveryId, event, err: result.kind === 'failed' ? result.error : 'deadline exceeded' }, 'webhook not enqueued: queue unavailable');
       return answer('unavailable', 503, { error: 'queue unavailable, retry the delivery' });
     }
     if (result.value.kind === 'duplicate') return answer('duplicate', 200, { duplicate: true });
     metrics.ingressToEnqueue.observe((performance.now() - started) / 1000);
     const jobs = result.value.jobs.map(({ id, queue }) => ({ id, queue }));
-    log.info({ deliveryId, event, jobs: jobs.map((j) => j.id) }, 'webhook accepted');
+    log.info({ requestId, deliveryId, event, jobs: jobs.map((j) => j.id) }, 'webhook accepted');
     return answer('accepted', 202, { jobs });
   });
 
@@ -157,19 +162,30 @@ export function createWebhookApp(deps: WebhookAppDeps): Hono {
     return probe.kind === 'ok' ? c.text('ready') : c.text('not ready', 503);
   });
 
+  if (deps.metricsGuard) app.use('/metrics', deps.metricsGuard);
   app.get('/metrics', async (c) => {
     const text = await deps.registry.metrics();
     return c.body(text, 200, { 'content-type': deps.registry.contentType });
   });
 
   app.onError((err, c) => {
-    log.error({ err, path: c.req.path }, 'request failed');
+    log.error({ err, requestId: c.get('requestId' as never) as string | undefined, path: c.req.path }, 'request failed');
     return c.json({ error: 'internal error' }, 500);
   });
 
   deps.extraRoutes?.(app);
   return app;
 }
+
+/** A caller's `x-request-id` (short, printable) or a new one; echoed in the response and logged. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+export const requestId: MiddlewareHandler = async (c, next) => {
+  const given = c.req.header('x-request-id');
+  const id = given && REQUEST_ID.test(given) ? given : randomUUID();
+  c.set('requestId' as never, id as never);
+  c.header('x-request-id', id);
+  await next();
+};
 
 type Enqueued = { kind: 'duplicate' } | { kind: 'enqueued'; jobs: readonly { id: string; queue: string }[] };
 

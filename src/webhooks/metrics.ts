@@ -26,12 +26,22 @@ export interface QueueDepth {
   readonly count: number;
 }
 
+/** When the oldest waiting job of a queue was added (ms since the epoch); absent when none waits. */
+export interface QueueOldest {
+  readonly queue: string;
+  readonly since?: number;
+}
+
 export interface MetricsOptions {
   /**
    * Called on every scrape to fill `pave_queue_depth` (main passes the enqueuer's counts). A
    * rejection leaves the gauge empty for that scrape rather than failing `/metrics`.
    */
   readonly queueDepth?: () => Promise<readonly QueueDepth[]>;
+  /** Called on every scrape to fill `pave_queue_oldest_job_age_seconds` (0 for an empty queue). */
+  readonly queueOldest?: () => Promise<readonly QueueOldest[]>;
+  /** Milliseconds since the epoch (for ages). */
+  readonly now?: () => number;
 }
 
 export interface PaveMetrics {
@@ -49,6 +59,16 @@ export interface PaveMetrics {
   readonly queueDepth: Gauge<'queue' | 'state'>;
   /** The last `x-ratelimit-remaining` GitHub answered. Set by the GitHub adapter's caller. */
   readonly githubRateLimitRemaining: Gauge;
+  /** Age of the oldest job waiting in each queue, refreshed on scrape. */
+  readonly queueOldestAge: Gauge<'queue'>;
+  /** Jobs handed to the queues, by kind (webhooks, and jobs enqueueing jobs). */
+  readonly jobsEnqueued: Counter<'kind'>;
+  /** Lease acquisitions refused because another job holds it (the job waits: NotReadyError). */
+  readonly leaseWaits: Counter<'lease'>;
+  /** From the first refused acquisition to getting the lease (same owner, same process). */
+  readonly leaseWaitSeconds: Histogram<'lease'>;
+  /** Database provider calls that failed, by engine and error kind (`transient`, `terminal` …, `unknown`). */
+  readonly providerErrors: Counter<'engine' | 'kind'>;
 }
 
 const FAST = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -57,7 +77,8 @@ const SLOW = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 
 /** Create and register every pave metric in `registry`. */
 export function createMetrics(registry: Registry, options: MetricsOptions = {}): PaveMetrics {
   const registers = [registry];
-  const { queueDepth } = options;
+  const { queueDepth, queueOldest } = options;
+  const now = options.now ?? (() => performance.timeOrigin + performance.now());
   return {
     webhooks: new Counter({
       name: 'pave_webhooks_total',
@@ -112,6 +133,49 @@ export function createMetrics(registry: Registry, options: MetricsOptions = {}):
     githubRateLimitRemaining: new Gauge({
       name: 'pave_github_rate_limit_remaining',
       help: 'Requests left in the current GitHub rate-limit window, as GitHub last reported.',
+      registers,
+    }),
+    queueOldestAge: new Gauge({
+      name: 'pave_queue_oldest_job_age_seconds',
+      help: 'Age of the oldest job waiting in each queue (0 when none waits).',
+      labelNames: ['queue'] as const,
+      registers,
+      async collect() {
+        if (!queueOldest) return;
+        let oldest: readonly QueueOldest[] = [];
+        try {
+          oldest = await queueOldest();
+        } catch {
+          // Redis is down: no number rather than a stale one.
+        }
+        this.reset();
+        const at = now();
+        for (const o of oldest) this.set({ queue: o.queue }, o.since === undefined ? 0 : Math.max(0, (at - o.since) / 1000));
+      },
+    }),
+    jobsEnqueued: new Counter({
+      name: 'pave_jobs_enqueued_total',
+      help: 'Jobs handed to the queues, by kind.',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    leaseWaits: new Counter({
+      name: 'pave_lease_waits_total',
+      help: 'Lease acquisitions refused because another job holds the lease (the job is delayed and retried).',
+      labelNames: ['lease'] as const,
+      registers,
+    }),
+    leaseWaitSeconds: new Histogram({
+      name: 'pave_lease_wait_seconds',
+      help: 'Time from the first refused acquisition of a lease to getting it.',
+      labelNames: ['lease'] as const,
+      buckets: SLOW,
+      registers,
+    }),
+    providerErrors: new Counter({
+      name: 'pave_provider_errors_total',
+      help: 'Database provider calls that failed, by engine and error kind.',
+      labelNames: ['engine', 'kind'] as const,
       registers,
     }),
   };

@@ -82,6 +82,7 @@ describe('GitHub double', () => {
     const comment = state.addComment('acme/orders', pull.number, 'hello', 'dev');
     const commitComment = state.addCommitComment('acme/orders', base, 'a note on the commit', 'dev');
     state.addTeamMember('acme', 'platform', 'dev');
+    state.addOrgMember('acme', 'octocat');
     state.setPermission('acme/orders', 'dev', 'maintain');
     const delivery = state.addDelivery({ event: 'push', statusCode: 500 });
     const jwt = (await import('./auth.test-helpers.js')).appJwt(github.app);
@@ -112,6 +113,7 @@ describe('GitHub double', () => {
       ['GET', '/repos/acme/orders/collaborators/dev/permission'],
       ['GET', '/rate_limit'],
       ['GET', '/user'],
+      ['GET', '/user/memberships/orgs/acme'],
       ['GET', '/app', undefined, `Bearer ${jwt}`],
       ['POST', '/app/installations/7/access_tokens', undefined, `Bearer ${jwt}`],
       ['GET', '/app/hook/deliveries?status=failure', undefined, `Bearer ${jwt}`],
@@ -123,7 +125,7 @@ describe('GitHub double', () => {
     const statuses: number[] = [];
     for (const [method, path, body, auth] of calls) statuses.push((await call(method, path, body, auth)).status);
 
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 200, 201, 200, 200, 201, 201, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 200, 200, 202, 204]);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 200, 201, 200, 200, 201, 201, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 200, 200, 202, 204]);
     expect(new Set(github.requests.map((r) => r.operation))).toEqual(new Set(SERVED.keys)); // every served operation
     expect(github.responseViolations).toEqual([]);
     expect(github.violations).toEqual([]);

@@ -96,6 +96,27 @@ export function appRoutes(tokens: TokenRegistry, appId: number): Record<string, 
     };
   };
 
+  const orgMembership: Handler = (ctx) => {
+    if (ctx.principal.kind !== 'user') return error(403, 'Resource not accessible by integration');
+    const org = ctx.params.org!;
+    const membership = ctx.state.orgMembers.get(`${org}/${ctx.principal.login}`.toLowerCase());
+    if (!membership) return notFound();
+    return {
+      status: 200,
+      body: {
+        url: `${ctx.api}/orgs/${org}/memberships/${ctx.principal.login}`, state: membership.state, role: membership.role,
+        organization_url: `${ctx.api}/orgs/${org}`,
+        organization: {
+          login: org, id: 1, node_id: 'O_1', url: `${ctx.api}/orgs/${org}`, repos_url: `${ctx.api}/orgs/${org}/repos`,
+          events_url: `${ctx.api}/orgs/${org}/events`, hooks_url: `${ctx.api}/orgs/${org}/hooks`, issues_url: `${ctx.api}/orgs/${org}/issues`,
+          members_url: `${ctx.api}/orgs/${org}/members{/member}`, public_members_url: `${ctx.api}/orgs/${org}/public_members{/member}`,
+          avatar_url: '', description: null,
+        },
+        user: userJson(ctx.api, ctx.state.user(ctx.principal.login)),
+      },
+    };
+  };
+
   const rateLimit: Handler = (ctx) => {
     const reset = Math.floor(ctx.state.now().getTime() / 1000) + 3600;
     const core = { limit: 5000, remaining: 5000, reset, used: 0, resource: 'core' };
@@ -118,6 +139,7 @@ export function appRoutes(tokens: TokenRegistry, appId: number): Record<string, 
   return {
     'GET /app': getApp,
     'GET /user': getUser,
+    'GET /user/memberships/orgs/{org}': orgMembership,
     'POST /app/installations/{installation_id}/access_tokens': createAccessToken,
     'GET /app/hook/deliveries': listDeliveries,
     'GET /app/hook/deliveries/{delivery_id}': getDelivery,

@@ -18,6 +18,7 @@ import { OpenApiSubset, type OperationKey, type Violation } from './openapi.js';
 import { appRoutes } from './routes-app.js';
 import { gitRoutes } from './routes-git.js';
 import { issueRoutes } from './routes-issues.js';
+import { oauthWebFlow, type OAuthDouble } from './oauth.js';
 import { DoubleState } from './state.js';
 
 export interface RecordedRequest {
@@ -47,6 +48,10 @@ export interface GitHubDouble {
   readonly state: DoubleState;
   readonly settings: DoubleSettings;
   readonly tokens: TokenRegistry;
+  /** The OAuth web flow (`/login/oauth/…` at the server's root, not under the base path). */
+  readonly oauth: OAuthDouble;
+  /** The server's root (where the OAuth web flow is served): `GITHUB_WEB_URL`. */
+  readonly webUrl: string;
   /** Every request received, in order. */
   readonly requests: RecordedRequest[];
   /** Requests that did not conform to GitHub's description; tests assert this is empty. */
@@ -81,6 +86,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
   let api = '';
 
   const hono = new Hono();
+  const oauth = oauthWebFlow(hono, tokens);
   hono.all('*', async (c) => {
     const url = new URL(c.req.url);
     const method = c.req.method;
@@ -161,6 +167,8 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     state,
     settings,
     tokens,
+    oauth,
+    webUrl: api.slice(0, api.length - basePath.length),
     requests,
     violations,
     responseViolations,

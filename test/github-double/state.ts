@@ -268,6 +268,13 @@ export class DoubleState {
     this.installations.set(id, { id, account: this.user(account) });
   }
 
+  /** Organization memberships (`GET /user/memberships/orgs/{org}`), key `org/login` lower-cased. */
+  readonly orgMembers = new Map<string, { role: 'member' | 'admin'; state: 'active' | 'pending' }>();
+
+  addOrgMember(org: string, login: string, options: { role?: 'member' | 'admin'; state?: 'active' | 'pending' } = {}): void {
+    this.orgMembers.set(`${org}/${login}`.toLowerCase(), { role: options.role ?? 'member', state: options.state ?? 'active' });
+  }
+
   addTeamMember(org: string, team: string, login: string, options: { role?: 'member' | 'maintainer'; state?: 'active' | 'pending' } = {}): void {
     const key = `${org}/${team}`.toLowerCase();
     const members = this.teams.get(key) ?? new Map();

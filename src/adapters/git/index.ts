@@ -6,3 +6,4 @@ export { createLocalStateRepository, type LocalStateRepository, type LocalStateR
 export { createRemoteStateRepository, type GitCredentials, type RemoteStateRepositoryOptions } from './remote-state-repository.js';
 export { createGitStateSource } from './git-state-source.js';
 export type { FilteringStateRepository } from './bare-repository.js';
+export { createReleaseReader } from './release-reader.js';
