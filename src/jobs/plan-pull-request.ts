@@ -6,6 +6,9 @@
  * component the index knows plus this repository's own, reads the current state, plans every
  * environment of each component's pipeline, and records the run. The reports (status, sticky
  * comment) are posted by a separate report job, so a failing report never re-runs the plan.
+ *
+ * A pull request from a fork is planned like any other, but without secrets (the job gets no apply
+ * ports) and with a note that nothing from it is applied before it is merged.
  */
 import type { LocatedComponent } from '../domain/component.js';
 import type { Run } from '../domain/runs.js';
@@ -15,12 +18,18 @@ import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import type { PlanPullRequest } from '../queue/jobs.js';
 import { PLAN_MARKER, PLAN_STATUS_CONTEXT, runIdFor, type JobContext, type JobDeps } from './context.js';
 import { knownComponents, platformProblemsComment, planDescription, readRepositoryAt } from './plan-support.js';
-import { runPlan } from './run-lifecycle.js';
+import { runPlan, type RunOutcome } from './run-lifecycle.js';
 
-export async function planPullRequest(deps: JobDeps, job: PlanPullRequest, ctx: JobContext): Promise<Run> {
+/** What a fork pull request's plan says before the plan itself. */
+export const FORK_NOTE = '> 🍴 **This pull request comes from a fork.** pave planned it without secrets (no credential was read, ' +
+  'no database touched, nothing sealed) and applies nothing from it: its changes are applied only after it is merged.';
+
+export async function planPullRequest(allDeps: JobDeps, job: PlanPullRequest, ctx: JobContext): Promise<Run> {
+  // A fork's code is untrusted: its plan runs without the apply ports, so it cannot reach a secret.
+  const deps = job.fromFork ? withoutSecrets(allDeps) : allDeps;
   const ports = deps.repositories(job.installationId);
   const id = runIdFor('pr', job.repo, job.prNumber, job.headSha, job.all ? '-all' : '');
-  return runPlan(deps, ports, { id, kind: 'plan-pr', repo: job.repo, prNumber: job.prNumber, headSha: job.headSha, installationId: job.installationId }, ctx, async (run) => {
+  const compute = async (run: Run): Promise<RunOutcome> => {
     const platformSource = deps.platform(job.installationId);
     const platform = await platformSource.current();
     if (!platform.result.ok) {
@@ -59,7 +68,28 @@ export async function planPullRequest(deps: JobDeps, job: PlanPullRequest, ctx: 
       fullMarkdown: renderPlanMarkdown(result, { title, maxChars: 20_000_000 }),
       plan: result,
     };
-  });
+  };
+  const identity = { id, kind: 'plan-pr', repo: job.repo, prNumber: job.prNumber, headSha: job.headSha, installationId: job.installationId } as const;
+  return runPlan(deps, ports, identity, ctx, async (run) => (job.fromFork ? withForkNote(await compute(run)) : compute(run)));
+}
+
+/** Every report of a fork's plan starts by saying so (after the marker, which must stay first). */
+function withForkNote(outcome: RunOutcome): RunOutcome {
+  const comment = outcome.comment?.startsWith(`${PLAN_MARKER}\n`)
+    ? `${PLAN_MARKER}\n${FORK_NOTE}\n\n${outcome.comment.slice(PLAN_MARKER.length + 1)}`
+    : outcome.comment !== undefined ? `${FORK_NOTE}\n\n${outcome.comment}` : undefined;
+  return {
+    ...outcome,
+    ...(comment !== undefined ? { comment } : {}),
+    ...(outcome.fullMarkdown !== undefined ? { fullMarkdown: `${FORK_NOTE}\n\n${outcome.fullMarkdown}` } : {}),
+  };
 }
 
 export { PLAN_STATUS_CONTEXT };
+
+/** The job's dependencies without the apply side (secret cipher, sealing, database providers, state writes). */
+function withoutSecrets(deps: JobDeps): JobDeps {
+  const rest: { -readonly [K in keyof JobDeps]: JobDeps[K] } = { ...deps };
+  delete rest.apply;
+  return rest;
+}

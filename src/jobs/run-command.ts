@@ -8,7 +8,9 @@
  * - `/pave help` — the list of commands. Anyone.
  * - `/pave delete-database …` — delete an orphaned database (see `delete-database-command.ts`).
  *   Platform administrators only; on issues too.
- * Anything else gets a short help reply; a refusal is polite and says who may run it.
+ * Anything else gets a short help reply; a refusal is polite and says who may run it. On a pull
+ * request from a fork that is not merged yet, commands that would need secrets (deploying,
+ * building, promoting) are refused politely whoever asks; `/pave plan` plans without secrets.
  */
 import { findProject } from '../config/platform/index.js';
 import type { PlatformConfig } from '../domain/platform.js';
@@ -34,6 +36,14 @@ export async function runCommand(deps: JobDeps, job: RunCommand, ctx: JobContext
   const ports = deps.repositories(job.installationId);
   await ports.comments.react(job.repo, job.commentId, 'eyes');
   const [verb = 'help', ...args] = job.command.trim().split(/\s+/).filter(Boolean);
+  if (job.isPullRequest && NEEDS_SECRETS.has(verb.toLowerCase()) && (await openForkPullRequest(ports, job))) {
+    await ports.comments.react(job.repo, job.commentId, 'confused');
+    await ports.comments.reply(job.repo, job.issueNumber,
+      `Sorry @${job.author}, \`/pave ${verb.toLowerCase()}\` needs secrets, and this pull request comes from a fork: pave plans fork pull requests ` +
+      'without secrets and applies them only after they are merged. Once it is merged, its changes are applied like any other merge.');
+    ctx.logger.info({ repo: job.repo, author: job.author, verb }, 'command refused on a fork pull request');
+    return;
+  }
 
   switch (verb.toLowerCase()) {
     case 'help':
@@ -57,7 +67,7 @@ export async function runCommand(deps: JobDeps, job: RunCommand, ctx: JobContext
       const pr = await ports.reader.pullRequest(job.repo, job.issueNumber);
       const base = { installationId: job.installationId, deliveryId: job.deliveryId, receivedAt: job.receivedAt, repo: job.repo, prNumber: pr.number, headSha: pr.headSha, baseSha: pr.baseSha };
       const isPlatform = job.repo.toLowerCase() === platformSource.repo.toLowerCase();
-      await deps.enqueue([isPlatform ? { ...base, kind: 'plan-platform-pr' } : { ...base, kind: 'plan-pr', all: true }]);
+      await deps.enqueue([isPlatform ? { ...base, kind: 'plan-platform-pr' } : { ...base, kind: 'plan-pr', all: true, ...(pr.fromFork ? { fromFork: true } : {}) }]);
       if (args.length > 0) ctx.logger.info({ args }, 'extra arguments to /pave plan ignored');
       return;
     }
@@ -74,6 +84,23 @@ export async function runCommand(deps: JobDeps, job: RunCommand, ctx: JobContext
     default:
       await ports.comments.react(job.repo, job.commentId, 'confused');
       await ports.comments.reply(job.repo, job.issueNumber, `@${job.author} I don't know \`/pave ${verb.replace(/`/g, "'").slice(0, 40)}\`.\n\n${COMMANDS_HELP}`);
+  }
+}
+
+/**
+ * Commands that deploy, build or touch credentials: refused on a pull request from a fork until it
+ * is merged (a fork's code is untrusted, and its pull request is planned without secrets).
+ */
+const NEEDS_SECRETS: ReadonlySet<string> = new Set(['apply', 'deploy', 'build', 'promote', 'approve', 'rollback']);
+
+/** Whether the pull request is an unmerged one from a fork (false when pave cannot tell: no such pull request). */
+async function openForkPullRequest(ports: RepositoryPorts, job: RunCommand): Promise<boolean> {
+  try {
+    const pr = await ports.reader.pullRequest(job.repo, job.issueNumber);
+    return pr.fromFork && !pr.merged;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'not-found') return false;
+    throw err;
   }
 }
 

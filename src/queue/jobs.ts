@@ -37,6 +37,8 @@ export const PlanPullRequest = Base.extend({
   baseSha: Sha,
   /** Plan every component, not only the changed ones (`/pave plan`). */
   all: z.boolean().default(false),
+  /** The head branch is in a fork: planned without secrets, and the comment says it is applied only after merge. */
+  fromFork: z.boolean().optional(),
 });
 
 /** Plan what a pull request in the platform repository changes, for every affected component. */

@@ -20,7 +20,8 @@ export const PullRequestEvent = z.object({
   action: z.string(),
   number: z.number().int().positive(),
   pull_request: z.object({
-    head: z.object({ sha: Sha }),
+    /** `repo` is the repository the head branch lives in: another one for a fork, null when the fork was deleted. */
+    head: z.object({ sha: Sha, repo: z.object({ full_name: FullName }).nullish() }),
     base: z.object({ sha: Sha }),
     draft: z.boolean().optional(),
   }),
@@ -35,7 +36,8 @@ export const PushEvent = z.object({
   ref: z.string(),
   after: Sha,
   deleted: z.boolean().optional(),
-  repository: Repository.extend({ default_branch: z.string().min(1) }),
+  /** `fork`: the push is to a fork (a contributor's copy), never applied. */
+  repository: Repository.extend({ default_branch: z.string().min(1), fork: z.boolean().optional() }),
   /** Each commit lists the paths it added, modified and removed (not in the Actions variant). */
   commits: z.array(z.object({ added: PathList, modified: PathList, removed: PathList })).optional(),
   head_commit: z.object({ message: z.string() }).nullable().optional(),

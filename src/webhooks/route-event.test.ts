@@ -32,6 +32,18 @@ describe('routeEvent: pull_request', () => {
     });
   });
 
+  it.each([
+    ['a fork', 'mallory/lending-backend'],
+    ['a deleted fork', null],
+  ])('marks a pull request from %s, and not one from a branch of the repository (any case)', (_what, fork) => {
+    const fromFork = routeEvent('pull_request', aPullRequestEvent({ fromFork: fork, headSha: SHA_A, baseSha: SHA_B, number: 12 }), ctx);
+    const sameRepo = routeEvent('pull_request', aPullRequestEvent({ fromFork: 'ACME-BANK/Lending-Backend' }), ctx);
+
+    expect(fromFork.jobs).toEqual([{ kind: 'plan-pr', ...meta, repo: 'acme-bank/lending-backend', prNumber: 12, headSha: SHA_A, baseSha: SHA_B, all: false, fromFork: true }]);
+    expect(sameRepo.jobs).toMatchObject([{ kind: 'plan-pr' }]);
+    expect(sameRepo.jobs[0]).not.toHaveProperty('fromFork');
+  });
+
   it('plans drafts too', () => {
     const result = routeEvent('pull_request', aPullRequestEvent({ draft: true }), ctx);
 
@@ -86,6 +98,14 @@ describe('routeEvent: push', () => {
     ['removed', { removed: ['.choreo/endpoints.yaml'] }],
   ])('a .choreo/ file %s counts', (_name, files) => {
     expect(routeEvent('push', aPushEvent({ commits: [files] }), ctx).jobs.map((j) => j.kind)).toEqual(['index-repo', 'apply']);
+  });
+
+  it('never indexes or applies a push to a fork, whatever the branch', () => {
+    const toDefault = routeEvent('push', aPushEvent({ repo: 'mallory/lending-backend', fork: true }), ctx);
+    const toBranch = routeEvent('push', aPushEvent({ repo: 'mallory/lending-backend', fork: true, ref: 'refs/heads/feature' }), ctx);
+
+    expect(toDefault).toEqual({ jobs: [], ignored: 'fork-push' });
+    expect(toBranch).toEqual({ jobs: [], ignored: 'fork-push' });
   });
 
   it('ignores a push that changes no .choreo/ file', () => {

@@ -5,10 +5,11 @@
  *
  * | event | action / condition | jobs |
  * |---|---|---|
- * | `pull_request` | `opened`, `synchronize`, `reopened` (drafts too) | `plan-platform-pr` in the platform repository, else `plan-pr` |
+ * | `pull_request` | `opened`, `synchronize`, `reopened` (drafts too) | `plan-platform-pr` in the platform repository, else `plan-pr` (`fromFork` when the head is in another repository) |
  * | `pull_request` | `closed` | none: a merge arrives as a push to the default branch (apply is a later job) |
  * | `push` | default branch, a commit touched a `.choreo/` path (or the file lists are missing or possibly truncated) | `index-repo` at `after` |
  * | `push` | other branches, tags, deleted branches, the platform repository | none (the worker reads the platform repository by sha) |
+ * | `push` | any branch of a fork | none: a fork is never applied (its changes are, once merged upstream) |
  * | `issue_comment` | `created`, or `edited` with a changed `/pave` line; not by a bot | `command` |
  * | `installation` | `created`, `new_permissions_accepted` | `index-repo` per repository (no sha: the default branch now) |
  * | `installation` | `deleted` | `forget-repos` |
@@ -48,6 +49,7 @@ export type IgnoreReason =
   | 'branch-deleted'
   | 'not-default-branch'
   | 'platform-repo-push'
+  | 'fork-push'
   | 'no-component-changes'
   | 'not-a-command'
   | 'comment-by-bot'
@@ -113,13 +115,17 @@ function routePullRequest(p: PullRequestEvent, ctx: RouteContext): RouteResult {
     headSha: p.pull_request.head.sha,
     baseSha: p.pull_request.base.sha,
   };
+  // A deleted fork leaves `head.repo` null: still a fork.
+  const headRepo = p.pull_request.head.repo;
+  const fromFork = headRepo === null || (headRepo !== undefined && !sameName(headRepo.full_name, repo));
   return isPlatformRepo(repo, ctx)
     ? jobs([{ kind: 'plan-platform-pr', ...common }])
-    : jobs([{ kind: 'plan-pr', ...common, all: false }]);
+    : jobs([{ kind: 'plan-pr', ...common, all: false, ...(fromFork ? { fromFork } : {}) }]);
 }
 
 function routePush(p: PushEvent, ctx: RouteContext): RouteResult {
   if (p.deleted === true || ZERO_SHA.test(p.after)) return ignore('branch-deleted');
+  if (p.repository.fork === true) return ignore('fork-push');
   if (p.ref !== `refs/heads/${p.repository.default_branch}`) return ignore('not-default-branch');
   const repo = p.repository.full_name;
   if (isPlatformRepo(repo, ctx)) return ignore('platform-repo-push');

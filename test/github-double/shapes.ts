@@ -30,7 +30,7 @@ export function repoJson(api: string, repo: RepoState, pushedAt: string): Record
   const templated = (name: string, suffix = ''): string => `${url}/${name}${suffix}`;
   return {
     id: repo.id, node_id: nodeId('Repository', repo.id), name: repo.name, full_name: repo.fullName, private: repo.private,
-    owner: userJson(api, repo.owner), html_url: `${HTML}/${repo.fullName}`, description: null, fork: false, url,
+    owner: userJson(api, repo.owner), html_url: `${HTML}/${repo.fullName}`, description: null, fork: repo.parent !== undefined, url,
     archive_url: templated('{archive_format}{/ref}'), assignees_url: templated('assignees', '{/user}'), blobs_url: templated('git/blobs', '{/sha}'),
     branches_url: templated('branches', '{/branch}'), collaborators_url: templated('collaborators', '{/collaborator}'),
     comments_url: templated('comments', '{/number}'), commits_url: templated('commits', '{/sha}'), compare_url: templated('compare/{base}...{head}'),

@@ -25,6 +25,8 @@ export interface RepoState {
   readonly private: boolean;
   /** The installation that can see this repository (app mode); undefined: any installation. */
   readonly installationId?: number;
+  /** `owner/name` of the repository this one is a fork of. */
+  readonly parent?: string;
   readonly objects: ObjectStore;
   /** `heads/main`, `tags/v1` → commit sha. */
   readonly refs: Map<string, string>;
@@ -116,6 +118,9 @@ export function filesFromDirectory(dir: string): Record<string, Uint8Array> {
   return out;
 }
 
+/** An installation id no installation has: a repository no installation can see. */
+const NO_INSTALLATION = -1;
+
 export class DoubleState {
   readonly repos = new Map<string, RepoState>();
   readonly installations = new Map<number, { id: number; account: User }>();
@@ -147,18 +152,30 @@ export class DoubleState {
   }
 
   /** Create a repository; with `files`, its default branch gets a first commit holding them. */
-  createRepo(fullName: string, options: { defaultBranch?: string; files?: FileMap; private?: boolean; installationId?: number } = {}): RepoState {
+  createRepo(fullName: string, options: { defaultBranch?: string; files?: FileMap; private?: boolean; installationId?: number; parent?: string } = {}): RepoState {
     const [owner, name] = fullName.split('/');
     if (!owner || !name) throw new Error(`createRepo: expected owner/name, got ${fullName}`);
     if (this.repos.has(fullName.toLowerCase())) throw new Error(`createRepo: ${fullName} exists`);
     const repo: RepoState = {
       id: this.id(), owner: this.user(owner), name, fullName, defaultBranch: options.defaultBranch ?? 'main',
-      private: options.private ?? false, installationId: options.installationId, objects: new Map(), refs: new Map(),
+      private: options.private ?? false, installationId: options.installationId, ...(options.parent ? { parent: options.parent } : {}), objects: new Map(), refs: new Map(),
       pulls: new Map(), issues: new Map(), nextNumber: 1, comments: [], commitComments: [], statuses: [], collaborators: new Map(),
     };
     this.repos.set(fullName.toLowerCase(), repo);
     if (options.files) this.commit(fullName, { branch: repo.defaultBranch, files: options.files, message: 'Initial commit' });
     return repo;
+  }
+
+  /**
+   * Fork `source` as `fullName`: the same objects and branches, owned by someone else (and, by
+   * default, outside every installation, as a contributor's fork is).
+   */
+  forkRepo(source: string, fullName: string, options: { installationId?: number } = {}): RepoState {
+    const from = this.repo(source);
+    const fork = this.createRepo(fullName, { defaultBranch: from.defaultBranch, private: from.private, installationId: options.installationId ?? NO_INSTALLATION, parent: from.fullName });
+    for (const [sha, object] of from.objects) fork.objects.set(sha, object);
+    for (const [ref, sha] of from.refs) if (ref.startsWith('heads/')) fork.refs.set(ref, sha);
+    return fork;
   }
 
   repo(fullName: string): RepoState {
@@ -223,7 +240,17 @@ export class DoubleState {
       title: options.title ?? `Pull request ${number}`, headRepo: headRepo.fullName, createdAt,
     };
     repo.pulls.set(number, pull);
+    this.fetchPullHead(repo, headRepo, pull);
     return pull;
+  }
+
+  /**
+   * GitHub keeps a pull request's head in the base repository (`refs/pull/<n>/head`), so the base
+   * repository serves a fork's commits: the double copies the fork's objects over.
+   */
+  private fetchPullHead(repo: RepoState, headRepo: RepoState, pull: PullState): void {
+    if (headRepo !== repo) for (const [sha, object] of headRepo.objects) if (!repo.objects.has(sha)) repo.objects.set(sha, object);
+    repo.refs.set(`pull/${pull.number}/head`, pull.headSha);
   }
 
   /** Move a pull request's head to its branch's current commit (after {@link commit}). */
@@ -231,8 +258,10 @@ export class DoubleState {
     const repo = this.repo(fullName);
     const pull = repo.pulls.get(number);
     if (!pull) throw new Error(`no pull request ${fullName}#${number}`);
-    pull.headSha = this.resolve(this.repo(pull.headRepo), pull.headRef) ?? pull.headSha;
+    const headRepo = this.repo(pull.headRepo);
+    pull.headSha = this.resolve(headRepo, pull.headRef) ?? pull.headSha;
     pull.baseSha = this.resolve(repo, pull.baseRef) ?? pull.baseSha;
+    this.fetchPullHead(repo, headRepo, pull);
     return pull;
   }
 

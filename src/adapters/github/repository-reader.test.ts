@@ -142,6 +142,25 @@ describe('GitHub repository reader', () => {
     expect((await h.ports.reader.pullRequest('acme/upstream', pull.number)).fromFork).toBe(true);
   });
 
+  it('reads a fork pull request\'s head through the base repository, never the fork itself', async () => {
+    const state = h.github.state;
+    state.createRepo('acme/forked', { installationId: INSTALLATION, files: { 'svc/.choreo/component.yaml': 'schemaVersion: 1.2\n', 'README.md': 'r' } });
+    state.forkRepo('acme/forked', 'mallory/forked');
+    const head = state.commit('mallory/forked', { branch: 'feature', files: { 'svc/.choreo/component.yaml': 'schemaVersion: 1.2\n# from a fork\n' } });
+    const pull = state.createPullRequest('acme/forked', { head: 'feature', headRepo: 'mallory/forked', author: 'mallory' });
+
+    const info = await h.ports.reader.pullRequest('acme/forked', pull.number);
+    const changed = await h.ports.reader.changedFiles('acme/forked', info.baseSha, info.headSha);
+    const tree = await h.ports.reader.readTree('acme/forked', info.headSha, (p) => p.endsWith('component.yaml'));
+
+    expect(info).toMatchObject({ headSha: head, fromFork: true });
+    expect(changed).toEqual(['svc/.choreo/component.yaml']);
+    expect(new TextDecoder().decode(tree.files.get('svc/.choreo/component.yaml'))).toContain('# from a fork');
+    // The installation cannot see the contributor's fork.
+    await expect(h.ports.reader.defaultBranch('mallory/forked')).rejects.toMatchObject({ code: 'not-found' });
+    expect(state.repo('mallory/forked').parent).toBe('acme/forked');
+  });
+
   it('reports a missing repository or commit as NotFoundError', async () => {
     await expect(h.ports.reader.readTree('acme/nope', 'a'.repeat(40), () => true)).rejects.toBeInstanceOf(NotFoundError);
     await expect(h.ports.reader.defaultBranch('acme/nope')).rejects.toBeInstanceOf(NotFoundError);
