@@ -3,12 +3,14 @@
  * web process (webhook ingress, run pages, health, metrics), the workers, or both (`PAVE_ROLE`).
  * Construction and wiring only: no decisions here.
  */
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { serve, type ServerType } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { Redis } from 'ioredis';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { join } from 'node:path';
-import { createGitStateSource, createLocalStateRepository, createRemoteStateRepository } from '../adapters/git/index.js';
+import { createGitStateSource, createLocalStateRepository, createReleaseReader, createRemoteStateRepository } from '../adapters/git/index.js';
 import type { StateRepository } from '../domain/apply.js';
 import { ConfigError } from '../domain/errors.js';
 import { createRedisComponentIndex } from '../adapters/redis/component-index.js';
@@ -21,11 +23,15 @@ import type { JobDeps } from '../jobs/context.js';
 import { handleJob } from '../jobs/handle-job.js';
 import { createEnqueuer, producerRedisOptions } from '../queue/enqueue.js';
 import { startWorkerPool, type WorkerPool } from '../queue/worker.js';
-import { createRunPages } from '../web/run-pages.js';
+import { createAccess, isLoopback } from '../web/auth.js';
+import { mountWebPages } from '../web/pages.js';
+import { createQueueBoard } from '../web/queue-board.js';
 import { createWebhookApp } from '../webhooks/app.js';
 import { createMetrics, jobObserver } from '../webhooks/metrics.js';
+import { observeApplyPorts } from '../webhooks/observe-ports.js';
 import { createApplyPorts } from './apply-ports.js';
 import { createRepositories, type Repositories } from './repositories.js';
+import { createCatalogSource, createEnvironmentOrder } from './web-sources.js';
 import type { Env } from './secret-refs.js';
 
 export interface Service {
@@ -66,7 +72,12 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     conn.on('error', (err) => logger.debug({ err: String(err), connection: name }, 'redis connection error'));
   }
   const enqueuer = createEnqueuer(config.redisUrl, { prefix: bullPrefix, onError: (err) => logger.debug({ err: String(err) }, 'queue connection error') });
-  const metrics = createMetrics(registry, { queueDepth: () => enqueuer.counts() });
+  const metrics = createMetrics(registry, { queueDepth: () => enqueuer.counts(), queueOldest: () => enqueuer.oldestWaiting(), now: () => Date.now() });
+  const enqueue: typeof enqueuer.enqueue = async (jobs) => {
+    const placed = await enqueuer.enqueue(jobs);
+    for (const job of jobs) metrics.jobsEnqueued.inc({ kind: job.kind });
+    return placed;
+  };
   const repositories = createRepositories(config, logger, (remaining) => metrics.githubRateLimitRemaining.set(remaining));
   // Give the connections a moment to come up, so the first deliveries are not refused needlessly.
   const reachable = await waitUntil(async () => fast.status === 'ready' && (await enqueuer.ping().then(() => true, () => false)), 2_000);
@@ -77,7 +88,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
 
   const stateRepository = createStateRepository(config, repositories);
   const apply = options.masterKey
-    ? createApplyPorts({ masterKey: options.masterKey, state: stateRepository, redis: patient, keyPrefix, env: options.env ?? {} })
+    ? observeApplyPorts(createApplyPorts({ masterKey: options.masterKey, state: stateRepository, redis: patient, keyPrefix, env: options.env ?? {} }), metrics, () => Date.now())
     : undefined;
   if (!apply) logger.warn({}, 'no master key for secrets (PAVE_SECRET_KEY): pull requests are planned, merges are not applied');
   const deps: JobDeps = {
@@ -87,7 +98,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     ...(apply ? { apply } : {}),
     index: createRedisComponentIndex(patient, { prefix: keyPrefix }),
     runs: createRedisRunStore(patient, { prefix: keyPrefix }),
-    enqueue: async (jobs) => void (await enqueuer.enqueue(jobs)),
+    enqueue: async (jobs) => void (await enqueue(jobs)),
     clock: options.clock ?? { now: () => new Date() },
     publicUrl: config.publicUrl,
     logger,
@@ -97,17 +108,36 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
   let url: string | undefined;
   const runStoreForWeb = createRedisRunStore(fast, { prefix: keyPrefix });
   if (config.role !== 'worker') {
+    const access = createAccess({
+      token: config.ui.token,
+      github: config.ui.github ? { ...config.ui.github, webUrl: config.githubWebUrl, apiUrl: config.githubApiUrl } : undefined,
+      publicUrl: config.publicUrl,
+      remoteAddress: (c) => getConnInfo(c).remote.address,
+      log: logger,
+    });
+    if (access.mode === 'open' && !isLoopback(config.host) && config.host !== 'localhost') {
+      logger.warn({ host: config.host }, 'no access control for the web pages (PAVE_UI_TOKEN or GitHub sign-in): they answer loopback clients only');
+    }
     const app = createWebhookApp({
       secrets: [config.webhookSecret],
       platformRepo: repositories.platformRepoForEvents,
       botLogins: repositories.botLogins,
       dedupe: createRedisDeliveryDedupe({ redis: fast, prefix: `${keyPrefix}delivery:` }),
-      enqueue: (jobs) => enqueuer.enqueue(jobs),
+      enqueue,
       ready: () => enqueuer.ping(),
       registry,
       metrics,
       log: logger,
-      extraRoutes: (a) => a.route('/', createRunPages(runStoreForWeb)),
+      ...(config.ui.metricsPublic ? {} : { metricsGuard: access.guard }),
+      extraRoutes: (a) => mountWebPages(a, {
+        access,
+        runs: runStoreForWeb,
+        releases: createReleaseReader(stateRepository, logger),
+        catalog: createCatalogSource(() => repositories.platform(config.platformInstallationId), createRedisComponentIndex(fast, { prefix: keyPrefix })),
+        environmentOrder: createEnvironmentOrder(() => repositories.platform(config.platformInstallationId)),
+        ...(repositories.embedded ? {} : { repoUrl: (repo: string) => `${config.githubWebUrl}/${repo}` }),
+        queueBoard: createQueueBoard(enqueuer.queues.map((q) => new BullMQAdapter(q))),
+      }),
     });
     ({ server, url } = await listen(app, config));
   } else {
