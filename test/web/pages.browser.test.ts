@@ -116,7 +116,7 @@ describe('pages in chromium', () => {
       statuses: [{ context: 'pave/deploy/development', state: 'success', description: 'deployed c0ffee0' }],
       fullMarkdown: '## pave apply\n\ndeployed loans-api to development',
     });
-    await page.waitForFunction(() => document.querySelector('#run-state')?.textContent?.includes('succeeded'), undefined, { timeout: 15_000 });
+    await page.waitForFunction("document.querySelector('#run-state')?.textContent?.includes('succeeded')", undefined, { timeout: 15_000 });
     expect(await page.textContent('#statuses')).toContain('pave/deploy/development');
     expect(await page.textContent('#full-plan')).toContain('deployed loans-api to development');
     expect(await page.isVisible('#live')).toBe(false);
@@ -150,8 +150,8 @@ describe('pages in chromium', () => {
     expect(snippet).toMatch(/resourceRef: service:\/utility\/exchange-rates\/v1\/[0-9a-f]{5}\/(ORGANIZATION|PROJECT|PUBLIC)/);
     expect(await row.textContent()).toContain('CHOREO_EXCHANGE_RATES_RATES_API_SERVICEURL');
     await row.locator('button.copy').first().click();
-    await page.waitForFunction(() => document.querySelector('tr.endpoint:not([hidden]) button.copy')?.getAttribute('data-copied') === 'true');
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(snippet);
+    await page.waitForFunction("document.querySelector('tr.endpoint:not([hidden]) button.copy')?.getAttribute('data-copied') === 'true'");
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(snippet);
   }, 60_000);
 
   it('filters without JavaScript through the query string', async () => {
