@@ -15,6 +15,8 @@ export interface RepositoryReader {
   resolveRef(repo: RepoName, ref: string): Promise<string>;
   /** The repository's default branch. */
   defaultBranch(repo: RepoName): Promise<string>;
+  /** Whether the repository is a fork: pave never applies a fork (only what is merged upstream). */
+  isFork(repo: RepoName): Promise<boolean>;
   /**
    * Every path at `sha`, and the contents of the paths `include` selects (blobs are cached by
    * blob sha, so unchanged files are never fetched twice). Files larger than `maxBytes` are read

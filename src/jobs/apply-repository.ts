@@ -42,6 +42,11 @@ async function applyMerge(deps: JobDeps, job: ApplyRepository, ctx: JobContext):
   const apply = deps.apply;
   if (!apply) throw new ConfigError('applying is not configured (no state repository or secret key)');
   const ports = deps.repositories(job.installationId);
+  // The router never sends a fork's push here; the worker checks the truth all the same.
+  if (await ports.reader.isFork(job.repo)) {
+    ctx.logger.warn({ repo: job.repo, sha: job.sha }, 'not applied: the repository is a fork (its changes are applied once merged upstream)');
+    return;
+  }
   const platformAt = await deps.platform(job.installationId).current();
   if (!platformAt.result.ok) throw new ConfigError('the platform repository is invalid; fix it before anything can be applied');
   const config = platformAt.result.config;

@@ -128,6 +128,20 @@ describe('a pull request from a fork', () => {
   });
 });
 
+describe('a push to a fork', () => {
+  it('is not applied even if an apply job for it reaches the worker (the App installed on the fork too)', async () => {
+    h.github.state.forkRepo(REPO, 'eve/investment-banking-backend', { installationId: INSTALLATION });
+    const sha = h.github.state.commit('eve/investment-banking-backend', { files: { [FILE]: 'schemaVersion: 1.2\ncomponent:\n  name: eve\n' } });
+    enqueued.length = 0;
+
+    await handleJob(deps, { kind: 'apply', ...meta, repo: 'eve/investment-banking-backend', sha, actor: 'eve' }, ctx);
+
+    expect(touched).toEqual([]);
+    expect(enqueued).toEqual([]);
+    expect(h.github.state.repo('eve/investment-banking-backend').statuses).toEqual([]);
+  });
+});
+
 describe('once merged', () => {
   it('no longer refuses promotion commands for being from a fork (the merge was applied like any other)', async () => {
     const pull = h.github.state.repo(REPO).pulls.get(pr.number)!;

@@ -156,8 +156,11 @@ describe('GitHub repository reader', () => {
     expect(info).toMatchObject({ headSha: head, fromFork: true });
     expect(changed).toEqual(['svc/.choreo/component.yaml']);
     expect(new TextDecoder().decode(tree.files.get('svc/.choreo/component.yaml'))).toContain('# from a fork');
-    // The installation cannot see the contributor's fork.
+    // The installation cannot see the contributor's fork; it knows its own repository is none.
     await expect(h.ports.reader.defaultBranch('mallory/forked')).rejects.toMatchObject({ code: 'not-found' });
+    expect(await h.ports.reader.isFork('acme/forked')).toBe(false);
+    state.forkRepo('acme/forked', 'acme/forked-inside', { installationId: INSTALLATION });
+    expect(await h.ports.reader.isFork('acme/forked-inside')).toBe(true);
     expect(state.repo('mallory/forked').parent).toBe('acme/forked');
   });
 

@@ -67,8 +67,19 @@ export function createRepositoryReader(octokit: GitHubClient, options: Repositor
   const ttl = options.defaultBranchTtlMs ?? 60_000;
   const maxFiles = options.maxFiles ?? 200_000;
   const concurrency = options.concurrency ?? 8;
-  const defaultBranches = new Map<string, { branch: string; at: number }>();
+  const repositories = new Map<string, { branch: string; fork: boolean; at: number }>();
   const inFlight = new Map<string, Promise<unknown>>();
+
+  /** The repository's default branch and whether it is a fork, asked at most once per `ttl`. */
+  async function repository(repo: RepoName): Promise<{ branch: string; fork: boolean }> {
+    const now = clock.now().getTime();
+    const known = repositories.get(repo.toLowerCase());
+    if (known && now - known.at < ttl) return known;
+    const { data } = await translated(() => octokit.rest.repos.get(splitRepo(repo)));
+    const entry = { branch: data.default_branch, fork: data.fork, at: now };
+    repositories.set(repo.toLowerCase(), entry);
+    return entry;
+  }
 
   /** Concurrent jobs asking for the same sha share one request. */
   function shared<T>(key: string, load: () => Promise<T>): Promise<T> {
@@ -142,12 +153,11 @@ export function createRepositoryReader(octokit: GitHubClient, options: Repositor
     },
 
     async defaultBranch(repo) {
-      const now = clock.now().getTime();
-      const known = defaultBranches.get(repo.toLowerCase());
-      if (known && now - known.at < ttl) return known.branch;
-      const { data } = await translated(() => octokit.rest.repos.get(splitRepo(repo)));
-      defaultBranches.set(repo.toLowerCase(), { branch: data.default_branch, at: now });
-      return data.default_branch;
+      return (await repository(repo)).branch;
+    },
+
+    async isFork(repo) {
+      return (await repository(repo)).fork;
     },
 
     async readTree(repo, shaOrRef, include, maxBytes = DEFAULT_MAX_BYTES): Promise<SourceTree> {

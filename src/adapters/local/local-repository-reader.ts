@@ -28,6 +28,9 @@ export function createLocalRepositoryReader(dirOf: (repo: string) => string | un
     async defaultBranch() {
       return 'main';
     },
+    async isFork() {
+      return false;
+    },
     async readTree(repo, _sha, include, maxBytes) {
       return readSourceTree(dir(repo), { include, ...(maxBytes !== undefined ? { maxBytes } : {}) });
     },
