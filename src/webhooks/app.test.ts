@@ -352,3 +352,26 @@ describe('probes and metrics', () => {
     expect(() => setup({ secrets: [''] })).toThrow(/secret/);
   });
 });
+
+describe('request ids and the metrics guard', () => {
+  it('echoes a caller\'s x-request-id, makes one otherwise, and logs it with the delivery', async () => {
+    const lines: object[] = [];
+    const log = { info: (o: object) => void lines.push(o), warn: (o: object) => void lines.push(o), error: (o: object) => void lines.push(o) };
+    const { app } = setup({ log });
+    const given = await app.request('/healthz', { headers: { 'x-request-id': 'req-123' } });
+    expect(given.headers.get('x-request-id')).toBe('req-123');
+    const made = await app.request('/healthz', { headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const res = await post(app, 'pull_request', { action: 'opened' }, { delivery: 'd-1', secret: 'wrong-secret-wrong-secret', headers: { 'x-request-id': 'req-456' } });
+    expect(res.status).toBe(401);
+    expect(lines).toContainEqual(expect.objectContaining({ requestId: 'req-456', deliveryId: 'd-1' }));
+  });
+
+  it('guards /metrics only when a guard is given', async () => {
+    expect((await setup().app.request('/metrics')).status).toBe(200);
+    const guarded = setup({ metricsGuard: async (c, next) => (c.req.header('authorization') === 'Bearer ok' ? next() : c.text('no', 401)) }).app;
+    expect((await guarded.request('/metrics')).status).toBe(401);
+    expect((await guarded.request('/metrics', { headers: { authorization: 'Bearer ok' } })).status).toBe(200);
+    expect((await guarded.request('/healthz')).status).toBe(200);
+  });
+});
