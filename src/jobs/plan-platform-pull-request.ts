@@ -2,6 +2,7 @@
  * Plan a pull request in the platform repository: load the platform at the base and at the head
  * sha, plan every component the index knows with each, and report what the change touches —
  * which components, which environments, which policies it would break — on the platform PR.
+ * From a fork: without secrets, and saying that nothing is applied before the merge.
  */
 import { findProject } from '../config/platform/index.js';
 import type { Run } from '../domain/runs.js';
@@ -10,13 +11,16 @@ import { plan } from '../planner/plan.js';
 import { renderPlatformImpactMarkdown } from '../render/platform-markdown.js';
 import type { PlanPlatformPullRequest } from '../queue/jobs.js';
 import { PLATFORM_PLAN_MARKER, runIdFor, type JobContext, type JobDeps } from './context.js';
+import { withForkNote, withoutSecrets } from './fork.js';
 import { knownComponents, platformProblemsComment } from './plan-support.js';
-import { runPlan } from './run-lifecycle.js';
+import { runPlan, type RunOutcome } from './run-lifecycle.js';
 
-export async function planPlatformPullRequest(deps: JobDeps, job: PlanPlatformPullRequest, ctx: JobContext): Promise<Run> {
+export async function planPlatformPullRequest(allDeps: JobDeps, job: PlanPlatformPullRequest, ctx: JobContext): Promise<Run> {
+  // A fork's change is untrusted: its plan runs without the apply ports, so it cannot reach a secret.
+  const deps = job.fromFork ? withoutSecrets(allDeps) : allDeps;
   const ports = deps.repositories(job.installationId);
   const id = runIdFor('platform-pr', job.repo, job.prNumber, job.headSha);
-  return runPlan(deps, ports, { id, kind: 'plan-platform-pr', repo: job.repo, prNumber: job.prNumber, headSha: job.headSha, installationId: job.installationId }, ctx, async (run) => {
+  const compute = async (run: Run): Promise<RunOutcome> => {
     const source = deps.platform(job.installationId);
     const [base, head] = await Promise.all([source.at(job.baseSha), source.at(job.headSha)]);
     if (!head.result.ok) {
@@ -48,5 +52,7 @@ export async function planPlatformPullRequest(deps: JobDeps, job: PlanPlatformPu
       fullMarkdown: renderPlatformImpactMarkdown(impact, { title, maxChars: 20_000_000 }),
       plan: after,
     };
-  });
+  };
+  const identity = { id, kind: 'plan-platform-pr', repo: job.repo, prNumber: job.prNumber, headSha: job.headSha, installationId: job.installationId } as const;
+  return runPlan(deps, ports, identity, ctx, async (run) => (job.fromFork ? withForkNote(PLATFORM_PLAN_MARKER, await compute(run)) : compute(run)));
 }

@@ -17,12 +17,9 @@ import { plan, type UnreadableComponent } from '../planner/plan.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import type { PlanPullRequest } from '../queue/jobs.js';
 import { PLAN_MARKER, PLAN_STATUS_CONTEXT, runIdFor, type JobContext, type JobDeps } from './context.js';
+import { withForkNote, withoutSecrets } from './fork.js';
 import { knownComponents, platformProblemsComment, planDescription, readRepositoryAt } from './plan-support.js';
 import { runPlan, type RunOutcome } from './run-lifecycle.js';
-
-/** What a fork pull request's plan says before the plan itself. */
-export const FORK_NOTE = '> 🍴 **This pull request comes from a fork.** pave planned it without secrets (no credential was read, ' +
-  'no database touched, nothing sealed) and applies nothing from it: its changes are applied only after it is merged.';
 
 export async function planPullRequest(allDeps: JobDeps, job: PlanPullRequest, ctx: JobContext): Promise<Run> {
   // A fork's code is untrusted: its plan runs without the apply ports, so it cannot reach a secret.
@@ -70,26 +67,7 @@ export async function planPullRequest(allDeps: JobDeps, job: PlanPullRequest, ct
     };
   };
   const identity = { id, kind: 'plan-pr', repo: job.repo, prNumber: job.prNumber, headSha: job.headSha, installationId: job.installationId } as const;
-  return runPlan(deps, ports, identity, ctx, async (run) => (job.fromFork ? withForkNote(await compute(run)) : compute(run)));
-}
-
-/** Every report of a fork's plan starts by saying so (after the marker, which must stay first). */
-function withForkNote(outcome: RunOutcome): RunOutcome {
-  const comment = outcome.comment?.startsWith(`${PLAN_MARKER}\n`)
-    ? `${PLAN_MARKER}\n${FORK_NOTE}\n\n${outcome.comment.slice(PLAN_MARKER.length + 1)}`
-    : outcome.comment !== undefined ? `${FORK_NOTE}\n\n${outcome.comment}` : undefined;
-  return {
-    ...outcome,
-    ...(comment !== undefined ? { comment } : {}),
-    ...(outcome.fullMarkdown !== undefined ? { fullMarkdown: `${FORK_NOTE}\n\n${outcome.fullMarkdown}` } : {}),
-  };
+  return runPlan(deps, ports, identity, ctx, async (run) => (job.fromFork ? withForkNote(PLAN_MARKER, await compute(run)) : compute(run)));
 }
 
 export { PLAN_STATUS_CONTEXT };
-
-/** The job's dependencies without the apply side (secret cipher, sealing, database providers, state writes). */
-function withoutSecrets(deps: JobDeps): JobDeps {
-  const rest: { -readonly [K in keyof JobDeps]: JobDeps[K] } = { ...deps };
-  delete rest.apply;
-  return rest;
-}

@@ -67,7 +67,8 @@ export async function runCommand(deps: JobDeps, job: RunCommand, ctx: JobContext
       const pr = await ports.reader.pullRequest(job.repo, job.issueNumber);
       const base = { installationId: job.installationId, deliveryId: job.deliveryId, receivedAt: job.receivedAt, repo: job.repo, prNumber: pr.number, headSha: pr.headSha, baseSha: pr.baseSha };
       const isPlatform = job.repo.toLowerCase() === platformSource.repo.toLowerCase();
-      await deps.enqueue([isPlatform ? { ...base, kind: 'plan-platform-pr' } : { ...base, kind: 'plan-pr', all: true, ...(pr.fromFork ? { fromFork: true } : {}) }]);
+      const fork = pr.fromFork ? { fromFork: true } : {};
+      await deps.enqueue([isPlatform ? { ...base, kind: 'plan-platform-pr', ...fork } : { ...base, kind: 'plan-pr', all: true, ...fork }]);
       if (args.length > 0) ctx.logger.info({ args }, 'extra arguments to /pave plan ignored');
       return;
     }

@@ -48,6 +48,8 @@ export const PlanPlatformPullRequest = Base.extend({
   prNumber: z.number().int().positive(),
   headSha: Sha,
   baseSha: Sha,
+  /** The head branch is in a fork: planned without secrets, and the comment says it is applied only after merge. */
+  fromFork: z.boolean().optional(),
 });
 
 /** A `/pave …` comment. Authorization and the reply happen in the worker. */

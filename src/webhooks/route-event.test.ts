@@ -44,6 +44,12 @@ describe('routeEvent: pull_request', () => {
     expect(sameRepo.jobs[0]).not.toHaveProperty('fromFork');
   });
 
+  it('marks a platform pull request from a fork too', () => {
+    const result = routeEvent('pull_request', aPullRequestEvent({ repo: 'acme-bank/platform', fromFork: 'mallory/platform' }), ctx);
+
+    expect(result.jobs).toMatchObject([{ kind: 'plan-platform-pr', fromFork: true }]);
+  });
+
   it('plans drafts too', () => {
     const result = routeEvent('pull_request', aPullRequestEvent({ draft: true }), ctx);
 

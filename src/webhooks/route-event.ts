@@ -5,7 +5,7 @@
  *
  * | event | action / condition | jobs |
  * |---|---|---|
- * | `pull_request` | `opened`, `synchronize`, `reopened` (drafts too) | `plan-platform-pr` in the platform repository, else `plan-pr` (`fromFork` when the head is in another repository) |
+ * | `pull_request` | `opened`, `synchronize`, `reopened` (drafts too) | `plan-platform-pr` in the platform repository, else `plan-pr` (either with `fromFork` when the head is in another repository) |
  * | `pull_request` | `closed` | none: a merge arrives as a push to the default branch (apply is a later job) |
  * | `push` | default branch, a commit touched a `.choreo/` path (or the file lists are missing or possibly truncated) | `index-repo` at `after` |
  * | `push` | other branches, tags, deleted branches, the platform repository | none (the worker reads the platform repository by sha) |
@@ -119,7 +119,7 @@ function routePullRequest(p: PullRequestEvent, ctx: RouteContext): RouteResult {
   const headRepo = p.pull_request.head.repo;
   const fromFork = headRepo === null || (headRepo !== undefined && !sameName(headRepo.full_name, repo));
   return isPlatformRepo(repo, ctx)
-    ? jobs([{ kind: 'plan-platform-pr', ...common }])
+    ? jobs([{ kind: 'plan-platform-pr', ...common, ...(fromFork ? { fromFork } : {}) }])
     : jobs([{ kind: 'plan-pr', ...common, all: false, ...(fromFork ? { fromFork } : {}) }]);
 }
 

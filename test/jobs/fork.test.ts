@@ -12,7 +12,7 @@ import type { ApplyPorts } from '../../src/domain/apply.js';
 import { silentLogger } from '../../src/domain/logger.js';
 import { PLAN_MARKER, type JobContext, type JobDeps } from '../../src/jobs/context.js';
 import { handleJob } from '../../src/jobs/handle-job.js';
-import { FORK_NOTE } from '../../src/jobs/plan-pull-request.js';
+import { FORK_NOTE } from '../../src/jobs/fork.js';
 import { createPlatformSource } from '../../src/jobs/platform-source.js';
 import type { JobRequest } from '../../src/queue/jobs.js';
 import { INSTALLATION, useGitHubHarness } from '../github-double/adapter-harness.js';
@@ -125,6 +125,21 @@ describe('a pull request from a fork', () => {
     await handleJob(deps, { kind: 'command', ...meta, repo: REPO, issueNumber: pr.number, isPullRequest: true, commentId: comment.id, author: 'mallory', command: 'help' }, ctx);
 
     expect(h.github.state.repo(REPO).comments.at(-1)!.body).toContain('**pave commands**');
+  });
+});
+
+describe('a platform pull request from a fork', () => {
+  it('is planned without the apply ports and says it comes from a fork', async () => {
+    h.github.state.forkRepo(PLATFORM, 'mallory/platform');
+    h.github.state.commit('mallory/platform', { branch: 'tweak', files: { 'README.md': 'a tweak from a fork\n' }, author: 'mallory' });
+    const platformPr = h.github.state.createPullRequest(PLATFORM, { head: 'tweak', headRepo: 'mallory/platform', author: 'mallory' });
+    enqueued.length = 0;
+
+    await handleJob(deps, { kind: 'plan-platform-pr', ...meta, repo: PLATFORM, prNumber: platformPr.number, headSha: platformPr.headSha, baseSha: platformPr.baseSha, fromFork: true }, ctx);
+
+    const run = await deps.runs.get((enqueued[0] as { runId: string }).runId);
+    expect(run?.comment?.startsWith(`<!-- pave:platform-plan -->\n${FORK_NOTE}\n\n`)).toBe(true);
+    expect(touched).toEqual([]);
   });
 });
 
