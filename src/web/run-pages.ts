@@ -89,7 +89,7 @@ async function page(c: Context, run: Run, sections: readonly RunSection[], optio
   const live = run.state === 'running'
     ? '<p id="live" class="muted small">This run is in progress; the page updates by itself (reload it if scripts are off).</p>'
     : '';
-  const html = `<h1>pave ${e(kind)} run</h1>
+  const html = `<h1>pave run <span class="muted">${e(kind)}</span></h1>
 <dl><dt>run</dt><dd><code id="run-id">${e(run.id)}</code></dd>
 <dt>repository</dt><dd>${e(run.repo)} ${pr} @ ${sha}</dd>
 <dt>state</dt><dd><span id="run-state">${BADGE[run.state]}</span> — <span id="run-description">${e(run.description)}</span></dd>
