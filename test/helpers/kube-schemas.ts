@@ -6,20 +6,25 @@
  * - the same kinds against its TypeScript types, with the objects written as fresh object
  *   literals so that every unknown field is an error (OpenAPI schemas allow them; the API server
  *   drops or refuses them) — `kubeTypeErrors`;
- * - SealedSecret against the openAPIV3Schema of Bitnami's CRD
- *   (`test/fixtures/kubernetes/sealedsecret-v1alpha1.schema.json`, source in its `$comment`),
- *   with structural pruning emulated: an unknown field is an error there too.
+ * - custom resources against the openAPIV3Schema of their CRDs (`CRD_SCHEMAS`: SealedSecret,
+ *   ServiceMonitor, ScaledObject, Argo CD Application, Flux Kustomization and GitRepository, each
+ *   vendored in `test/fixtures/kubernetes/` with its source in its `$comment`), with structural
+ *   pruning emulated: an unknown field is an error there too.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type AnySchema } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import ts from 'typescript';
 import type { KubeObject } from '../../src/render/manifests/index.js';
 
@@ -37,18 +42,38 @@ export const CORE_KINDS: Readonly<Record<string, { model: ModelClass; types: str
   ConfigMap: { model: ConfigMap as unknown as ModelClass, types: 'kubernetes-models/v1/ConfigMap' },
   Namespace: { model: Namespace as unknown as ModelClass, types: 'kubernetes-models/v1/Namespace' },
   Service: { model: Service as unknown as ModelClass, types: 'kubernetes-models/v1/Service' },
+  ServiceAccount: { model: ServiceAccount as unknown as ModelClass, types: 'kubernetes-models/v1/ServiceAccount' },
+  Ingress: { model: Ingress as unknown as ModelClass, types: 'kubernetes-models/networking.k8s.io/v1/Ingress' },
+  PodDisruptionBudget: { model: PodDisruptionBudget as unknown as ModelClass, types: 'kubernetes-models/policy/v1/PodDisruptionBudget' },
+  HorizontalPodAutoscaler: { model: HorizontalPodAutoscaler as unknown as ModelClass, types: 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler' },
 };
 
-const sealedSecretSchema = JSON.parse(readFileSync(`${root}test/fixtures/kubernetes/sealedsecret-v1alpha1.schema.json`, 'utf8')) as Record<string, unknown>;
+/** Custom resources by kind: their apiVersion and the vendored openAPIV3Schema of their CRD. */
+export const CRD_SCHEMAS: Readonly<Record<string, { apiVersion: string; file: string }>> = {
+  SealedSecret: { apiVersion: 'bitnami.com/v1alpha1', file: 'sealedsecret-v1alpha1.schema.json' },
+  ServiceMonitor: { apiVersion: 'monitoring.coreos.com/v1', file: 'servicemonitor-v1.schema.json' },
+  ScaledObject: { apiVersion: 'keda.sh/v1alpha1', file: 'scaledobject-v1alpha1.schema.json' },
+  Application: { apiVersion: 'argoproj.io/v1alpha1', file: 'argocd-application-v1alpha1.schema.json' },
+  Kustomization: { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', file: 'flux-kustomization-v1.schema.json' },
+  GitRepository: { apiVersion: 'source.toolkit.fluxcd.io/v1', file: 'flux-gitrepository-v1.schema.json' },
+};
 
-let sealedValidator: ReturnType<Ajv['compile']> | undefined;
+const crdValidators = new Map<string, ReturnType<Ajv['compile']>>();
+let crdAjv: Ajv | undefined;
 
 /** Schema errors of one object (`[]`: valid), as `path message` strings. */
 export function kubeSchemaErrors(object: KubeObject): string[] {
-  if (object.kind === 'SealedSecret') {
-    if (object.apiVersion !== 'bitnami.com/v1alpha1') return [`apiVersion ${object.apiVersion} is not bitnami.com/v1alpha1`];
-    sealedValidator ??= sealedSecretAjv().compile(pruned(withoutComment(sealedSecretSchema)) as AnySchema);
-    return sealedValidator(object) ? [] : (sealedValidator.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);
+  const crd = CRD_SCHEMAS[object.kind];
+  if (crd) {
+    if (object.apiVersion !== crd.apiVersion) return [`apiVersion ${object.apiVersion} is not ${crd.apiVersion}`];
+    let validate = crdValidators.get(object.kind);
+    if (!validate) {
+      const schema = JSON.parse(readFileSync(`${root}test/fixtures/kubernetes/${crd.file}`, 'utf8')) as Record<string, unknown>;
+      crdAjv ??= structuralAjv();
+      validate = crdAjv.compile(pruned(withMetadata(withoutComment(schema))) as AnySchema);
+      crdValidators.set(object.kind, validate);
+    }
+    return validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);
   }
   const kind = CORE_KINDS[object.kind];
   if (!kind) return [`no schema for kind ${object.kind}`];
@@ -91,13 +116,40 @@ export function kubeTypeErrors(objects: readonly KubeObject[]): string[] {
 }
 
 /** ajv for a Kubernetes structural schema: OpenAPI's `nullable` and Kubernetes' `x-kubernetes-*`. */
-function sealedSecretAjv(): Ajv {
+function structuralAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
   addFormats(ajv);
   for (const keyword of ['x-kubernetes-preserve-unknown-fields', 'x-kubernetes-int-or-string', 'x-kubernetes-embedded-resource', 'x-kubernetes-list-type', 'x-kubernetes-map-type']) {
     ajv.addKeyword({ keyword, schemaType: ['boolean', 'string'] });
   }
+  // Annotations only here: list map keys, and CEL rules (not evaluated: the deploy tests check
+  // the few rules of the vendored CRDs — KEDA's min ≤ max replicas, Flux's kubeConfig and
+  // serviceAccountName — by assertions of their own).
+  ajv.addKeyword({ keyword: 'x-kubernetes-list-map-keys', schemaType: 'array' });
+  ajv.addKeyword({ keyword: 'x-kubernetes-validations', schemaType: 'array' });
   return ajv;
+}
+
+/**
+ * A CRD's schema says only `metadata: { type: object }`; the API server checks metadata as
+ * ObjectMeta. Name and labels are checked here (a name is required, labels are strings).
+ */
+function withMetadata(schema: Record<string, unknown>): Record<string, unknown> {
+  const properties = (schema.properties ?? {}) as Record<string, unknown>;
+  const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
+  return {
+    ...schema,
+    required: [...new Set([...((schema.required as string[] | undefined) ?? []), 'apiVersion', 'kind', 'metadata'])],
+    properties: {
+      ...properties,
+      metadata: {
+        type: 'object',
+        required: ['name'],
+        properties: { name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 }, namespace: { type: 'string' }, labels: stringMap, annotations: stringMap },
+        'x-kubernetes-preserve-unknown-fields': true,
+      },
+    },
+  };
 }
 
 function withoutComment(schema: Record<string, unknown>): Record<string, unknown> {
