@@ -31,6 +31,8 @@ const rules = [
     'the git adapter implements the state repository port only (isomorphic-git lives here).'],
   [['src/adapters/secrets/**'], [...github, ...redis, ...http, 'pg', 'mysql2', 'isomorphic-git', ...outer.filter((p) => p !== '**/adapters/**')],
     'secret encryption and sealing are pure crypto adapters.'],
+  [['src/adapters/oci/**'], [...github, ...redis, ...http, 'pg', 'mysql2', 'isomorphic-git', ...outer.filter((p) => p !== '**/adapters/**')],
+    'the OCI adapter implements the image publisher port only (registry API over fetch, layers on disk).'],
   [['src/queue/**'], [...github, ...http, '**/jobs/**', '**/webhooks/**', '**/web/**', '**/adapters/**', '**/cli/**', '**/main/**'],
     'queue/ is the contract between web and worker: no GitHub, no HTTP, no handlers.'],
   [['src/webhooks/**', 'src/web/**'], [...github, 'bullmq', '**/adapters/**', '**/jobs/**', '**/planner/**', '**/main/**', '**/cli/**'],
