@@ -31,7 +31,7 @@ export interface Deployment {
   /** ISO-8601. */
   readonly deployedAt: string;
   readonly by: string;
-  readonly how: 'merge' | 'promotion' | 'auto-promotion' | 'rollback';
+  readonly how: 'merge' | 'promotion' | 'auto-promotion' | 'rollback' | 'reconcile';
   /**
    * Health of the deployment as last known to pave. `unknown` until something reports it; only
    * `unhealthy` blocks promotion out of the environment (pave cannot see every cluster).

@@ -12,7 +12,7 @@ export type RunState = 'running' | 'waiting' | 'succeeded' | 'failed' | 'errored
 /** One plan of one pull request at one head sha (the page `/runs/:id` shows). */
 export interface Run {
   readonly id: string;
-  readonly kind: 'plan-pr' | 'plan-platform-pr' | 'apply' | 'promote';
+  readonly kind: 'plan-pr' | 'plan-platform-pr' | 'apply' | 'promote' | 'reconcile';
   readonly repo: RepoName;
   /** The pull request the run reports on; absent for an apply of a commit that names none. */
   readonly prNumber?: number;
@@ -35,11 +35,23 @@ export interface Run {
   readonly statuses?: readonly { readonly context: string; readonly state: 'success' | 'failure' | 'error' | 'pending'; readonly description: string }[];
   /** Why the run errored (not a plan failure: an outage, a bug). */
   readonly error?: string;
+  /** A fan-out run (platform reconcile): how many items it waits for, of how many touched. */
+  readonly total?: number;
+  readonly touched?: number;
+}
+
+/** The outcome of one item of a fan-out run (one component of a platform reconcile). */
+export interface ItemOutcome {
+  readonly state: 'succeeded' | 'failed' | 'skipped';
+  readonly detail: string;
 }
 
 export interface RunStore {
   save(run: Run): Promise<void>;
   get(id: string): Promise<Run | undefined>;
+  /** Record one item's outcome (a retry overwrites its own entry: never counted twice); returns every outcome so far. */
+  recordItem(runId: string, item: string, outcome: ItemOutcome): Promise<ReadonlyMap<string, ItemOutcome>>;
+  items(runId: string): Promise<ReadonlyMap<string, ItemOutcome>>;
 }
 
 /** What the index knows of one repository: its components at the default branch. */

@@ -28,6 +28,8 @@ export interface JobDeps {
   readonly index: ComponentIndex;
   readonly runs: RunStore;
   enqueue(jobs: readonly JobRequest[]): Promise<void>;
+  /** Add `children` and a `parent` that runs once they are all done (a BullMQ flow). */
+  enqueueFlow?(parent: JobRequest, children: readonly JobRequest[]): Promise<void>;
   readonly clock: Clock;
   /** Base URL of the run pages, e.g. `https://pave.acme.example`. */
   readonly publicUrl: string;
@@ -48,6 +50,7 @@ export const PLAN_STATUS_CONTEXT = 'pave/plan';
 export const PLAN_MARKER = '<!-- pave:plan -->';
 export const PLATFORM_PLAN_MARKER = '<!-- pave:platform-plan -->';
 export const DEPLOY_MARKER = '<!-- pave:deploy -->';
+export const RECONCILE_MARKER = '<!-- pave:reconcile -->';
 
 /** Run ids are safe in URLs and job ids: `pr-owner~name-12-1a2b3c4d5e6f`. */
 export function runIdFor(kind: 'pr' | 'platform-pr', repo: string, prNumber: number, headSha: string, suffix = ''): string {

@@ -8,6 +8,7 @@ import { planPlatformPullRequest } from './plan-platform-pull-request.js';
 import { planPullRequest } from './plan-pull-request.js';
 import { postReport } from './post-report.js';
 import { promote } from './promote.js';
+import { reconcileComponent, reconcileFinish, reconcilePlatform } from './reconcile.js';
 import { runCommand } from './run-command.js';
 
 /** Dispatch one job to its handler. */
@@ -36,6 +37,15 @@ export async function handleJob(deps: JobDeps, job: JobRequest, ctx: JobContext)
       return;
     case 'promote':
       await promote(deps, job, ctx);
+      return;
+    case 'reconcile-platform':
+      await reconcilePlatform(deps, job, ctx);
+      return;
+    case 'reconcile-component':
+      await reconcileComponent(deps, job, ctx);
+      return;
+    case 'reconcile-finish':
+      await reconcileFinish(deps, job);
       return;
     case 'delete-database':
       await deleteDatabase(deps, job, ctx);

@@ -9,9 +9,9 @@
 import type { CommitState } from '../domain/ports.js';
 import type { Run, RunState } from '../domain/runs.js';
 import type { PostReport } from '../queue/jobs.js';
-import { DEPLOY_MARKER, PLAN_MARKER, PLAN_STATUS_CONTEXT, PLATFORM_PLAN_MARKER, type JobContext, type JobDeps, type RepositoryPorts } from './context.js';
+import { DEPLOY_MARKER, PLAN_MARKER, RECONCILE_MARKER, PLAN_STATUS_CONTEXT, PLATFORM_PLAN_MARKER, type JobContext, type JobDeps, type RepositoryPorts } from './context.js';
 
-const STATE: Record<Exclude<RunState, 'running'>, CommitState> = { waiting: 'pending', succeeded: 'success', failed: 'failure', errored: 'error' };
+const STATE: Record<RunState, CommitState> = { running: 'pending', waiting: 'pending', succeeded: 'success', failed: 'failure', errored: 'error' };
 
 export async function postReport(deps: JobDeps, job: PostReport, ctx: JobContext): Promise<void> {
   const run = await deps.runs.get(job.runId);
@@ -28,7 +28,8 @@ export async function postReport(deps: JobDeps, job: PostReport, ctx: JobContext
     }
     return;
   }
-  if (run.state === 'running') return; // a finished report for a run that was retried; the retry reports
+  // A finished report for a run that was retried: the retry reports. A fan-out reports its progress while running.
+  if (run.state === 'running' && job.phase !== 'progress') return;
   // The comment first: it is what people wait for (GitHub spaces an integration's writes by a second).
   if (run.comment) await postComment(ports, run, run.comment, ctx);
   const statuses = run.statuses ?? [{ context: PLAN_STATUS_CONTEXT, state: STATE[run.state], description: run.description }];
@@ -36,7 +37,7 @@ export async function postReport(deps: JobDeps, job: PostReport, ctx: JobContext
 }
 
 async function postComment(ports: RepositoryPorts, run: Run, body: string, ctx: JobContext): Promise<void> {
-  const marker = run.kind === 'plan-platform-pr' ? PLATFORM_PLAN_MARKER : run.kind === 'apply' || run.kind === 'promote' ? DEPLOY_MARKER : PLAN_MARKER;
+  const marker = run.kind === 'plan-platform-pr' ? PLATFORM_PLAN_MARKER : run.kind === 'apply' || run.kind === 'promote' ? DEPLOY_MARKER : run.kind === 'reconcile' ? RECONCILE_MARKER : PLAN_MARKER;
   if (run.prNumber !== undefined) {
     try {
       const outcome = await ports.comments.upsertComment(run.repo, run.prNumber, marker, body);
@@ -49,7 +50,7 @@ async function postComment(ports: RepositoryPorts, run: Run, body: string, ctx: 
     }
   }
   // Only an apply has a commit of its own to comment on; a plan always has its pull request.
-  if (run.kind !== 'apply' && run.kind !== 'promote') return;
+  if (run.kind !== 'apply' && run.kind !== 'promote' && run.kind !== 'reconcile') return;
   try {
     const outcome = await ports.comments.upsertCommitComment(run.repo, run.headSha, marker, body);
     ctx.logger.info({ runId: run.id, sha: run.headSha, outcome }, 'commit comment posted');

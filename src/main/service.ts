@@ -22,6 +22,7 @@ import type { Clock } from '../domain/ports.js';
 import type { JobDeps } from '../jobs/context.js';
 import { handleJob } from '../jobs/handle-job.js';
 import { createEnqueuer, producerRedisOptions } from '../queue/enqueue.js';
+import { createFlowEnqueuer } from '../queue/flow.js';
 import { startWorkerPool, type WorkerPool } from '../queue/worker.js';
 import { createAccess, isLoopback } from '../web/auth.js';
 import { mountWebPages } from '../web/pages.js';
@@ -72,6 +73,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     conn.on('error', (err) => logger.debug({ err: String(err), connection: name }, 'redis connection error'));
   }
   const enqueuer = createEnqueuer(config.redisUrl, { prefix: bullPrefix, onError: (err) => logger.debug({ err: String(err) }, 'queue connection error') });
+  const flows = createFlowEnqueuer(config.redisUrl, { prefix: bullPrefix });
   const metrics = createMetrics(registry, { queueDepth: () => enqueuer.counts(), queueOldest: () => enqueuer.oldestWaiting(), now: () => Date.now() });
   const enqueue: typeof enqueuer.enqueue = async (jobs) => {
     const placed = await enqueuer.enqueue(jobs);
@@ -99,6 +101,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     index: createRedisComponentIndex(patient, { prefix: keyPrefix }),
     runs: createRedisRunStore(patient, { prefix: keyPrefix }),
     enqueue: async (jobs) => void (await enqueue(jobs)),
+    enqueueFlow: async (parent, children) => void (await flows.enqueueFlow(parent, children)),
     clock: options.clock ?? { now: () => new Date() },
     publicUrl: config.publicUrl,
     logger,
@@ -173,6 +176,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
       await pool?.close();
       await apply?.close();
       await enqueuer.close();
+      await flows.close();
       fast.disconnect();
       patient.disconnect();
     },

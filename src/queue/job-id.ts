@@ -22,9 +22,15 @@ export function jobId(job: JobRequest): string {
     case 'forget-repos':
       return `forget-repos-${safe(job.deliveryId)}`;
     case 'report':
-      return `report-${safe(job.runId)}-${job.phase}`;
+      return `report-${safe(job.runId)}-${job.phase}${job.revision !== undefined ? `-${job.revision}` : ''}`;
     case 'apply':
       return `apply-${safe(job.repo)}-${job.sha}`;
+    case 'reconcile-platform':
+      return `reconcile-platform-${safe(job.repo)}-${job.sha}`;
+    case 'reconcile-component':
+      return `reconcile-component-${safe(job.runId)}-${safe(job.repo)}-${safe(job.root || '.')}`;
+    case 'reconcile-finish':
+      return `reconcile-finish-${safe(job.runId)}`;
     case 'promote':
       return `promote-${safe(job.project)}-${safe(job.component)}-${safe(job.target)}-${job.how}-${safe(job.releaseId ?? 'current')}-${safe(job.deliveryId)}`;
     // One comment asking for one database is one deletion (a redelivery is the same job).
@@ -42,6 +48,10 @@ export function dedupId(job: JobRequest): string | undefined {
       return `plan-platform-pr-${safe(job.repo)}-${job.prNumber}`;
     case 'index-repo':
       return `index-repo-${safe(job.repo)}`;
+    // Numbered reports of one run (a fan-out's progress) run one at a time, the newest replacing a queued older one:
+    // two at once would both find no sticky comment and both create one.
+    case 'report':
+      return job.revision !== undefined ? `report-${safe(job.runId)}` : undefined;
     // A newer merge supersedes a queued apply of an older one (the running one finishes first).
     case 'apply':
       return `apply-${safe(job.repo)}`;

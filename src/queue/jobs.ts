@@ -124,6 +124,38 @@ export const DeleteDatabase = Base.extend({
   database: z.string().max(100),
 });
 
+/**
+ * A merge to the platform repository's default branch: find every component the change touches
+ * (the same blast radius a platform PR shows) and fan out one `reconcile-component` per component
+ * (a BullMQ flow whose parent, `reconcile-finish`, runs when all of them are done).
+ */
+export const ReconcilePlatform = Base.extend({
+  kind: z.literal('reconcile-platform'),
+  repo: Repo,
+  sha: Sha,
+  /** The default branch before the push (all zeros: none). */
+  before: z.string().regex(/^[0-9a-f]{40}$/),
+  actor: z.string().max(100),
+  /** The merged platform pull request, when the merge commit names it. */
+  prNumber: z.number().int().positive().optional(),
+});
+
+/** Re-deploy what runs of one component in the environments a platform change touched, with the new platform. */
+export const ReconcileComponent = Base.extend({
+  kind: z.literal('reconcile-component'),
+  runId: z.string().max(200),
+  repo: Repo,
+  root: z.string().max(500),
+  component: z.string().max(100),
+  environments: z.array(z.string().max(100)).max(50),
+});
+
+/** The parent of a reconcile flow: the final report once every component is done. */
+export const ReconcileFinish = Base.extend({
+  kind: z.literal('reconcile-finish'),
+  runId: z.string().max(200),
+});
+
 /** Forget repositories (uninstalled, removed from the installation, deleted). */
 export const ForgetRepositories = Base.extend({
   kind: z.literal('forget-repos'),
@@ -134,8 +166,10 @@ export const ForgetRepositories = Base.extend({
 export const PostReport = z.object({
   kind: z.literal('report'),
   runId: z.string().max(200),
-  /** `started`: the pending status; `finished`: the final status and the sticky comment. */
-  phase: z.enum(['started', 'finished']),
+  /** `started`: the pending status; `progress`: a running fan-out's statuses and comment; `finished`: the final status and the sticky comment. */
+  phase: z.enum(['started', 'progress', 'finished']),
+  /** Progress reports of one run (a fan-out) are numbered, so each is a job of its own. */
+  revision: z.number().int().nonnegative().optional(),
 });
 
 export const JobRequest = z.discriminatedUnion('kind', [
@@ -147,6 +181,9 @@ export const JobRequest = z.discriminatedUnion('kind', [
   ApplyRepository,
   Promote,
   DeleteDatabase,
+  ReconcilePlatform,
+  ReconcileComponent,
+  ReconcileFinish,
   PostReport,
 ]);
 export type JobRequest = z.infer<typeof JobRequest>;
@@ -158,6 +195,9 @@ export type ForgetRepositories = z.infer<typeof ForgetRepositories>;
 export type PostReport = z.infer<typeof PostReport>;
 export type ApplyRepository = z.infer<typeof ApplyRepository>;
 export type Promote = z.infer<typeof Promote>;
+export type ReconcilePlatform = z.infer<typeof ReconcilePlatform>;
+export type ReconcileComponent = z.infer<typeof ReconcileComponent>;
+export type ReconcileFinish = z.infer<typeof ReconcileFinish>;
 export type DeleteDatabase = z.infer<typeof DeleteDatabase>;
 
 /** Which queue a job goes to. */
@@ -175,6 +215,9 @@ export function queueFor(job: JobRequest): QueueName {
     case 'apply':
     case 'promote':
     case 'delete-database':
+    case 'reconcile-platform':
+    case 'reconcile-component':
+    case 'reconcile-finish':
       return QUEUE_NAMES.apply;
   }
 }

@@ -35,6 +35,8 @@ const PathList = z.array(z.string()).optional();
 export const PushEvent = z.object({
   ref: z.string(),
   after: Sha,
+  /** The branch's previous head (zeros for a new branch). */
+  before: Sha.optional(),
   deleted: z.boolean().optional(),
   /** `fork`: the push is to a fork (a contributor's copy), never applied. */
   repository: Repository.extend({ default_branch: z.string().min(1), fork: z.boolean().optional() }),

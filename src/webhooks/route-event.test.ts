@@ -128,6 +128,14 @@ describe('routeEvent: push', () => {
     expect(routeEvent('push', aPushEvent({ commits }), ctx).jobs.map((j) => j.kind)).toEqual(['index-repo', 'apply']);
   });
 
+  it('reconciles the components a merge to the platform repository touches', () => {
+    const routed = routeEvent('push', aPushEvent({ repo: 'acme-bank/platform', message: 'Merge pull request #12 from acme-bank/bigger-db\n\nBigger DB' }), ctx);
+
+    expect(routed.jobs).toHaveLength(1);
+    expect(routed.jobs[0]).toMatchObject({ kind: 'reconcile-platform', repo: 'acme-bank/platform', prNumber: 12 });
+    expect(routed.jobs[0]).toHaveProperty('before', expect.stringMatching(/^[0-9a-f]{40}$/));
+  });
+
   it('uses the repository default branch, whatever its name', () => {
     const payload = aPushEvent({ defaultBranch: 'trunk', ref: 'refs/heads/trunk' });
 
@@ -139,7 +147,6 @@ describe('routeEvent: push', () => {
     ['a tag named like the default branch', { ref: 'refs/tags/main' }, 'not-default-branch'],
     ['a deleted default branch', { after: ZERO_SHA, deleted: true }, 'branch-deleted'],
     ['zeros without the deleted flag', { after: ZERO_SHA, deleted: false }, 'branch-deleted'],
-    ['the platform repository', { repo: 'acme-bank/platform' }, 'platform-repo-push'],
   ])('ignores %s', (_name, options, reason) => {
     expect(routeEvent('push', aPushEvent(options), ctx)).toEqual({ jobs: [], ignored: reason });
   });

@@ -8,7 +8,8 @@
  * | `pull_request` | `opened`, `synchronize`, `reopened` (drafts too) | `plan-platform-pr` in the platform repository, else `plan-pr` (either with `fromFork` when the head is in another repository) |
  * | `pull_request` | `closed` | none: a merge arrives as a push to the default branch (apply is a later job) |
  * | `push` | default branch, a commit touched a `.choreo/` path (or the file lists are missing or possibly truncated) | `index-repo` at `after` |
- * | `push` | other branches, tags, deleted branches, the platform repository | none (the worker reads the platform repository by sha) |
+ * | `push` | other branches, tags, deleted branches | none |
+ * | `push` | the platform repository's default branch | `reconcile-platform` (fan out to every touched, deployed component) |
  * | `push` | any branch of a fork | none: a fork is never applied (its changes are, once merged upstream) |
  * | `issue_comment` | `created`, or `edited` with a changed `/pave` line; not by a bot | `command` |
  * | `installation` | `created`, `new_permissions_accepted` | `index-repo` per repository (no sha: the default branch now) |
@@ -48,7 +49,6 @@ export type IgnoreReason =
   | 'pull-request-closed'
   | 'branch-deleted'
   | 'not-default-branch'
-  | 'platform-repo-push'
   | 'fork-push'
   | 'no-component-changes'
   | 'not-a-command'
@@ -128,9 +128,11 @@ function routePush(p: PushEvent, ctx: RouteContext): RouteResult {
   if (p.repository.fork === true) return ignore('fork-push');
   if (p.ref !== `refs/heads/${p.repository.default_branch}`) return ignore('not-default-branch');
   const repo = p.repository.full_name;
-  if (isPlatformRepo(repo, ctx)) return ignore('platform-repo-push');
-  if (!mayTouchComponents(p.commits)) return ignore('no-component-changes');
   const prNumber = mergedPullRequest(p.head_commit?.message);
+  if (isPlatformRepo(repo, ctx)) {
+    return jobs([{ kind: 'reconcile-platform', ...base(p.installation, ctx), repo, sha: p.after, before: p.before ?? '0'.repeat(40), actor: p.pusher?.name ?? 'unknown', ...(prNumber ? { prNumber } : {}) }]);
+  }
+  if (!mayTouchComponents(p.commits)) return ignore('no-component-changes');
   return jobs([
     { kind: 'index-repo', ...base(p.installation, ctx), repo, sha: p.after },
     { kind: 'apply', ...base(p.installation, ctx), repo, sha: p.after, actor: p.pusher?.name ?? 'unknown', ...(prNumber ? { prNumber } : {}) },

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import pg from 'pg';
 import { loadConfig, type AppConfig } from '../../src/config/env.js';
 import type { Clock } from '../../src/domain/ports.js';
 import { createLogger } from '../../src/main/logger.js';
@@ -68,6 +69,44 @@ export const ADMIN_ENV = {
   PAVE_MYSQL_ADMIN_USER: 'root', PAVE_MYSQL_ADMIN_PASSWORD: '',
   PAVE_REDIS_ADMIN_USER: 'default', PAVE_REDIS_ADMIN_PASSWORD: '',
 };
+
+/**
+ * Platform files that put staging's and production's database servers on the local servers too
+ * (their own database names), with admin credentials from {@link LOCAL_ENVIRONMENTS_ENV}: for
+ * tests that promote or reconcile beyond development.
+ */
+export function localEnvironmentFiles(): Record<string, string> {
+  const read = (p: string) => readFileSync(`platform-repo-example/${p}`, 'utf8');
+  const local = (yaml: string, prefix: string) => yaml
+    .replace(/host: [a-z.-]+\.internal/g, 'host: 127.0.0.1')
+    .replace(/\{ file: \/run\/secrets\/pave\/production\/(pg|mysql|redis)-admin-(user|password) \}/g, (_m, engine: string, what: string) => `{ env: ${prefix}_${engine.toUpperCase()}_ADMIN_${what.toUpperCase()} }`);
+  return {
+    'environments/staging.yaml': local(read('environments/staging.yaml'), 'PAVE_STAGING'),
+    'environments/production.yaml': local(read('environments/production.yaml'), 'PAVE_PROD'),
+    'catalog/market-data.yaml': read('catalog/market-data.yaml').replace('{ file: /run/secrets/pave/production/market-data-api-key }', '{ env: PAVE_MARKET_DATA_PROD_KEY }'),
+  };
+}
+
+export const LOCAL_ENVIRONMENTS_ENV: Record<string, string> = Object.fromEntries(['STAGING', 'PROD'].flatMap((e) => [
+  [`PAVE_${e}_PG_ADMIN_USER`, 'postgres'], [`PAVE_${e}_PG_ADMIN_PASSWORD`, ''],
+  [`PAVE_${e}_MYSQL_ADMIN_USER`, 'root'], [`PAVE_${e}_MYSQL_ADMIN_PASSWORD`, ''],
+  [`PAVE_${e}_REDIS_ADMIN_USER`, 'default'], [`PAVE_${e}_REDIS_ADMIN_PASSWORD`, ''],
+]));
+
+/** Drop the PostgreSQL databases whose names contain `fragment`, and their owners (test cleanup). */
+export async function dropPostgresDatabasesLike(fragment: string): Promise<void> {
+  const client = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
+  await client.connect();
+  try {
+    const dbs = await client.query(`SELECT d.datname, r.rolname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE d.datname LIKE $1`, [`%${fragment}%`]);
+    for (const row of dbs.rows as { datname: string; rolname: string }[]) {
+      await client.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+      if (row.rolname !== 'postgres') await client.query(`DROP ROLE IF EXISTS "${row.rolname}"`).catch(() => undefined);
+    }
+  } finally {
+    await client.end();
+  }
+}
 
 export async function startHarness(options: { inProcess?: boolean; env?: Record<string, string>; masterKey?: Uint8Array; clock?: Clock; platformFiles?: Record<string, string> } = {}): Promise<Harness> {
   const github = await startGitHubDouble();

@@ -15,11 +15,10 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PromotionLedger } from '../../src/domain/promotion.js';
 import { issueCommentEvent, pushEventFromDouble } from '../fixtures/github/index.js';
-import { INSTALLATION, installEverything, startHarness, waitFor, type Harness } from './harness.js';
+import { INSTALLATION, installEverything, LOCAL_ENVIRONMENTS_ENV, localEnvironmentFiles, startHarness, waitFor, dropPostgresDatabasesLike, type Harness } from './harness.js';
 
 const REPO = 'acme-bank/investment-banking-backend';
 const FILE = '.choreo/component.yaml';
@@ -29,30 +28,11 @@ const PROJECT = 'investment-banking';
 let now = Date.parse('2026-11-23T10:00:00Z');
 let h: Harness;
 
-function platformFor(): Record<string, string> {
-  const read = (p: string) => readFileSync(`platform-repo-example/${p}`, 'utf8');
-  // Staging and production databases on the local servers (their own database names), admin credentials from env.
-  const local = (yaml: string, prefix: string) => yaml
-    .replace(/host: [a-z.-]+\.internal/g, 'host: 127.0.0.1')
-    .replace(/\{ file: \/run\/secrets\/pave\/production\/(pg|mysql|redis)-admin-(user|password) \}/g, (_m, engine: string, what: string) => `{ env: ${prefix}_${engine.toUpperCase()}_ADMIN_${what.toUpperCase()} }`);
-  return {
-    'environments/staging.yaml': local(read('environments/staging.yaml'), 'PAVE_STAGING'),
-    'environments/production.yaml': local(read('environments/production.yaml'), 'PAVE_PROD'),
-    'catalog/market-data.yaml': read('catalog/market-data.yaml').replace('{ file: /run/secrets/pave/production/market-data-api-key }', '{ env: PAVE_MARKET_DATA_PROD_KEY }'),
-  };
-}
-
-const adminEnv = Object.fromEntries(['STAGING', 'PROD'].flatMap((e) => [
-  [`PAVE_${e}_PG_ADMIN_USER`, 'postgres'], [`PAVE_${e}_PG_ADMIN_PASSWORD`, ''],
-  [`PAVE_${e}_MYSQL_ADMIN_USER`, 'root'], [`PAVE_${e}_MYSQL_ADMIN_PASSWORD`, ''],
-  [`PAVE_${e}_REDIS_ADMIN_USER`, 'default'], [`PAVE_${e}_REDIS_ADMIN_PASSWORD`, ''],
-]));
-
 beforeAll(async () => {
   h = await startHarness({
     clock: { now: () => new Date(now) },
-    platformFiles: platformFor(),
-    env: { ...adminEnv, PAVE_MARKET_DATA_SANDBOX_KEY: `md-sandbox-${suffix}`, PAVE_MARKET_DATA_PROD_KEY: `md-prod-${suffix}` },
+    platformFiles: localEnvironmentFiles(),
+    env: { ...LOCAL_ENVIRONMENTS_ENV, PAVE_MARKET_DATA_SANDBOX_KEY: `md-sandbox-${suffix}`, PAVE_MARKET_DATA_PROD_KEY: `md-prod-${suffix}` },
     masterKey: randomBytes(32),
   });
   h.github.state.addTeamMember('acme-bank', 'platform', 'alice');
@@ -64,13 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (process.env.PAVE_TEST_LOG) (await import('node:fs')).writeFileSync(process.env.PAVE_TEST_LOG, h.logs());
   await h?.close();
-  const client = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-  await client.connect();
-  const dbs = await client.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`%${suffix}%`]);
-  for (const r of dbs.rows as { datname: string }[]) await client.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
-  const roles = await client.query(`SELECT rolname FROM pg_roles WHERE rolname LIKE $1`, [`%${suffix}%`]);
-  for (const r of roles.rows as { rolname: string }[]) await client.query(`DROP ROLE IF EXISTS "${r.rolname}"`);
-  await client.end();
+  await dropPostgresDatabasesLike(suffix);
 });
 
 function git(args: string[]): string {
