@@ -4,7 +4,8 @@
  * auth; and a fault-injecting HTTP proxy to put in front of it (5xx, 429) for retry tests.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createPrivateKey, createSign, randomUUID, X509Certificate } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,14 +20,21 @@ export interface RunningRegistry {
   readonly host: string;
   /** The storage root, for tests that look at what landed. */
   readonly storageDir: string;
+  /** With `tokenAuth`: the token requests seen (`user scope…`, `anonymous scope…`). */
+  readonly tokenRequests: string[];
   stop(): Promise<void>;
 }
 
 export interface StartRegistryOptions {
   /** Require HTTP Basic auth with this user (htpasswd file, bcrypt via apache2-utils' `htpasswd`). */
   readonly basicAuth?: { readonly username: string; readonly password: string };
-  /** Extra top-level YAML appended to the config (e.g. a `auth: token:` section). */
-  readonly extraConfig?: string;
+  /**
+   * Require Bearer tokens (the distribution token flow): a token server on another loopback port
+   * issues RS256 JWTs signed with a throwaway self-signed certificate (openssl) that the registry
+   * trusts; it grants the requested scopes to this user (Basic auth at the token endpoint) and only
+   * `pull` to anonymous callers.
+   */
+  readonly tokenAuth?: { readonly username: string; readonly password: string };
   readonly startTimeoutMs?: number;
 }
 
@@ -39,6 +47,21 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     const line = execFileSync('htpasswd', ['-Bbn', options.basicAuth.username, options.basicAuth.password], { encoding: 'utf8' }).trim();
     await writeFile(join(dir, 'htpasswd'), `${line}\n`);
     auth = `auth:\n  htpasswd:\n    realm: pave-test\n    path: ${join(dir, 'htpasswd')}\n`;
+  }
+  const tokenRequests: string[] = [];
+  let tokenServer: Server | undefined;
+  if (options.tokenAuth) {
+    const started = await startTokenServer(dir, options.tokenAuth, tokenRequests);
+    tokenServer = started.server;
+    auth = [
+      'auth:',
+      '  token:',
+      `    realm: ${started.realm}`,
+      `    service: ${TOKEN_SERVICE}`,
+      `    issuer: ${TOKEN_ISSUER}`,
+      `    rootcertbundle: ${started.certFile}`,
+      '',
+    ].join('\n');
   }
   const config = [
     'version: 0.1',
@@ -57,7 +80,6 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     'http:',
     `  addr: 127.0.0.1:${port}`,
     auth,
-    options.extraConfig ?? '',
   ].join('\n');
   const configFile = join(dir, 'config.yml');
   await writeFile(configFile, config);
@@ -72,26 +94,37 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
-  for (;;) {
-    if (exited) throw new Error(`docker-registry exited during start: ${stderr}`);
-    try {
-      const response = await fetch(`${url}/v2/`);
-      await response.body?.cancel();
-      if (response.status === 200 || response.status === 401) break;
-    } catch {
-      // not listening yet
+  try {
+    for (;;) {
+      if (exited) throw new Error(`docker-registry exited during start: ${stderr}`);
+      try {
+        const response = await fetch(`${url}/v2/`);
+        await response.body?.cancel();
+        if (response.status === 200 || response.status === 401) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`docker-registry did not answer on ${url} within the start timeout: ${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`docker-registry did not answer on ${url} within the start timeout: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  } catch (err) {
+    tokenServer?.close();
+    await rm(dir, { recursive: true, force: true });
+    throw err;
   }
   return {
     url,
     host: `127.0.0.1:${port}`,
     storageDir,
+    tokenRequests,
     async stop() {
+      if (tokenServer) {
+        tokenServer.closeAllConnections();
+        await new Promise<void>((resolve) => tokenServer!.close(() => resolve()));
+      }
       if (!exited) {
         const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
         child.kill('SIGTERM');
@@ -102,6 +135,49 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+const TOKEN_SERVICE = 'pave-test-registry';
+const TOKEN_ISSUER = 'pave-test-issuer';
+
+/** A token endpoint per the distribution token spec, signing with a fresh self-signed RSA certificate. */
+async function startTokenServer(
+  dir: string, user: { readonly username: string; readonly password: string }, seen: string[],
+): Promise<{ server: Server; realm: string; certFile: string }> {
+  const keyFile = join(dir, 'token-key.pem');
+  const certFile = join(dir, 'token-cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=pave-test-token'], { stdio: 'ignore' });
+  const key = createPrivateKey(await readFile(keyFile));
+  const x5c = new X509Certificate(await readFile(certFile)).raw.toString('base64');
+  const expected = `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`;
+  const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://token');
+    const scopes = url.searchParams.getAll('scope');
+    const auth = req.headers.authorization;
+    if (auth !== undefined && auth !== expected) {
+      seen.push(`refused ${scopes.join(' ')}`);
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ details: 'bad credentials' }));
+      return;
+    }
+    const who = auth === undefined ? 'anonymous' : user.username;
+    seen.push(`${who} ${scopes.join(' ')}`);
+    const access = scopes.map((scope) => {
+      const [type, name, actions] = scope.split(':');
+      const granted = (actions ?? '').split(',').filter((a) => a === 'pull' || (a === 'push' && who !== 'anonymous'));
+      return { type, name, actions: granted };
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const header = b64url({ typ: 'JWT', alg: 'RS256', x5c: [x5c] });
+    const claims = b64url({ iss: TOKEN_ISSUER, sub: who, aud: url.searchParams.get('service'), exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access });
+    const signature = createSign('RSA-SHA256').update(`${header}.${claims}`).sign(key).toString('base64url');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ token: `${header}.${claims}.${signature}`, expires_in: 300 }));
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { server, realm: `http://127.0.0.1:${port}/token`, certFile };
 }
 
 export interface FaultyProxy {

@@ -57,7 +57,8 @@ export function parseRegistryAuthConfig(text: string): RegistryAuthConfig {
   const out: Record<string, { usernameEnv: string; passwordEnv: string }> = {};
   for (const item of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
     const match = /^([A-Za-z0-9.-]+(?::\d+)?)=([A-Za-z_][A-Za-z0-9_]*):([A-Za-z_][A-Za-z0-9_]*)$/.exec(item);
-    if (!match) throw new ConfigError(`registry auth entry ${JSON.stringify(item)}: expected host[:port]=USERNAME_VAR:PASSWORD_VAR`);
+    // The entry is not echoed: a secret pasted in place of a variable name must not reach a log.
+    if (!match) throw new ConfigError(`registry auth entry for ${JSON.stringify(item.split('=')[0])}: expected host[:port]=USERNAME_VAR:PASSWORD_VAR (names of environment variables, not values)`);
     out[match[1]!] = { usernameEnv: match[2]!, passwordEnv: match[3]! };
   }
   return out;

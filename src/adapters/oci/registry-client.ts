@@ -89,7 +89,7 @@ const isLoopback = (host: string): boolean => /^(127\.\d+\.\d+\.\d+|localhost|\[
 export class RegistryClient {
   readonly baseUrl: string;
   private challenge: Challenge | null | undefined;
-  private readonly tokens = new Map<string, CachedToken>();
+  private readonly tokens = new Map<string, Promise<CachedToken>>();
   private readonly attempts: number;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
@@ -414,10 +414,17 @@ export class RegistryClient {
     const all = [...new Set([...scopes, ...(extraScope ? extraScope.split(' ') : [])])].sort();
     const key = all.join(' ');
     const cached = this.tokens.get(key);
-    if (!fresh && cached && cached.expiresAt > Date.now()) return `Bearer ${cached.token}`;
-    const token = await this.fetchToken(challenge, all, site);
-    this.tokens.set(key, token);
-    return `Bearer ${token.token}`;
+    if (!fresh && cached) {
+      // Concurrent requests for the same scopes share one token request.
+      const token = await cached.catch(() => undefined);
+      if (token && token.expiresAt > Date.now()) return `Bearer ${token.token}`;
+    }
+    const pending = this.fetchToken(challenge, all, site);
+    this.tokens.set(key, pending);
+    pending.catch(() => {
+      if (this.tokens.get(key) === pending) this.tokens.delete(key);
+    });
+    return `Bearer ${(await pending).token}`;
   }
 
   private async fetchToken(challenge: Extract<Challenge, { scheme: 'bearer' }>, scopes: readonly string[], site: RegistryCallSite): Promise<CachedToken> {
