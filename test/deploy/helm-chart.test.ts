@@ -166,6 +166,9 @@ describe('the chart', () => {
     expect(ingress.spec.rules[0].host).toBe('pave.acme-bank.example');
     expect(ingress.spec.rules[0].http.paths[0].backend.service.name).toBe(one(chart, 'Service', '-web').metadata.name);
     expect(ingress.spec.tls[0].secretName).toBe('pave-tls');
+    // /metrics behind the pages' token: Prometheus sends it.
+    expect(one(chart, 'ServiceMonitor').spec.endpoints[0].authorization).toEqual({ type: 'Bearer', credentials: { name: 'pave-credentials', key: 'ui-token' } });
+    expect(web.env.find((e: Obj) => e.name === 'PAVE_UI_TOKEN').valueFrom.secretKeyRef).toEqual({ name: 'pave-credentials', key: 'ui-token' });
   });
 
   it('uses the default image tag of the chart and no Ingress, ServiceMonitor or autoscaler by default', () => {

@@ -111,6 +111,20 @@ containers:
             name: {{ $s.existingSecret }}
             key: {{ $s.keys.redisUrl }}
       {{- end }}
+      {{- if $s.keys.uiToken }}
+      - name: PAVE_UI_TOKEN
+        valueFrom:
+          secretKeyRef:
+            name: {{ $s.existingSecret }}
+            key: {{ $s.keys.uiToken }}
+      {{- end }}
+      {{- if $s.keys.githubClientSecret }}
+      - name: GITHUB_CLIENT_SECRET
+        valueFrom:
+          secretKeyRef:
+            name: {{ $s.existingSecret }}
+            key: {{ $s.keys.githubClientSecret }}
+      {{- end }}
       {{- if $s.keys.githubAppPrivateKey }}
       - name: GITHUB_PRIVATE_KEY_PATH
         value: /var/run/secrets/pave/github-app-private-key.pem
