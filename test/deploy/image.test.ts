@@ -92,6 +92,12 @@ describe('the runtime image (replayed)', () => {
     expect(existsSync(join(app, 'dist', 'main', 'start.test.js'))).toBe(false);
   });
 
+  it('runs the pave command from the compiled CLI (bin/pave.js without tsx)', () => {
+    const r = spawnSync(process.execPath, ['bin/pave.js', 'validate', 'examples/lending-backend'], { cwd: app, encoding: 'utf8', timeout: 20_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\d+ files?: \d+ valid, 0 invalid/);
+  });
+
   it('starts with the image CMD (PAVE_ROLE=web), answers /healthz and /readyz, and passes its HEALTHCHECK', async () => {
     const port = await freePort();
     const env = {
