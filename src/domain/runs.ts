@@ -35,6 +35,8 @@ export interface Run {
   readonly statuses?: readonly { readonly context: string; readonly state: 'success' | 'failure' | 'error' | 'pending'; readonly description: string }[];
   /** Why the run errored (not a plan failure: an outage, a bug). */
   readonly error?: string;
+  /** Build output (bounded), oldest first; `at` is milliseconds since the build started. */
+  readonly log?: readonly { readonly stream: string; readonly text: string; readonly at: number }[];
   /** A fan-out run (platform reconcile): how many items it waits for, of how many touched. */
   readonly total?: number;
   readonly touched?: number;

@@ -4,11 +4,16 @@
  * databases → connection secrets → sealed secret → manifests, release record and promotion ledger
  * in one state commit; every step idempotent, so a retry after a crash converges).
  */
+import type { BuildLogLine } from '../domain/build.js';
+import type { ComponentDescriptor } from '../domain/component.js';
 import { ConfigError } from '../domain/errors.js';
+import type { PlatformConfig } from '../domain/platform.js';
+import type { EnvironmentPlan } from '../domain/plan.js';
 import type { Run } from '../domain/runs.js';
 import { escapeText } from '../render/markdown.js';
 import type { ApplyRepository, JobRequest } from '../queue/jobs.js';
 import { DEPLOY_MARKER, type JobContext, type JobDeps } from './context.js';
+import { buildComponent, type BuildOutcome } from './build.js';
 import { deployToEnvironment, type Outcome } from './deploy.js';
 import { planRepositoryAt } from './plan-support.js';
 import { autoPromotionAfter } from './promote.js';
@@ -55,13 +60,23 @@ async function applyMerge(deps: JobDeps, job: ApplyRepository, ctx: JobContext):
 
   const outcomes: Outcome[] = [];
   const next: JobRequest[] = [];
+  const builds: { component: string; ok: boolean; summary: string }[] = [];
+  const log = buildLog(deps, job);
   for (const cp of result.components) {
     const pipeline = cp.pipeline ? config.pipelines.get(cp.pipeline) : undefined;
     const first = pipeline?.environments[0];
     const envPlan = cp.environments.find((e) => e.environment === first);
     if (!first || !envPlan) continue;
     const descriptor = own.find((c) => c.descriptor.root === cp.root)!.descriptor;
-    const outcome = await deployToEnvironment(deps, apply, config, { repo: job.repo, sha: job.sha, ...(job.prNumber ? { prNumber: job.prNumber } : {}), actor: job.actor, receivedAt: job.receivedAt, owner: runId(job) }, descriptor, envPlan, ctx, { how: 'merge' });
+    const built = await buildIfNeeded(deps, config, job, descriptor, envPlan, cp.project, log);
+    if (built && !built.ok) {
+      builds.push({ component: descriptor.name, ok: false, summary: built.summary });
+      outcomes.push({ component: descriptor.name, environment: first, state: 'failure', summary: `not deployed: ${built.summary}`, details: built.details });
+      continue;
+    }
+    if (built) builds.push({ component: descriptor.name, ok: true, summary: built.summary });
+    const outcome = await deployToEnvironment(deps, apply, config, { repo: job.repo, sha: job.sha, ...(job.prNumber ? { prNumber: job.prNumber } : {}), actor: job.actor, receivedAt: job.receivedAt, owner: runId(job) }, descriptor, envPlan, ctx,
+      { how: 'merge', ...(built ? { image: { image: built.image, source: `built from ${job.sha.slice(0, 7)} with preset ${descriptor.build!.preset}` } } : {}) });
     outcomes.push(outcome);
     if (outcome.state === 'success' && cp.project && cp.pipeline) {
       next.push(...autoPromotionAfter(config, cp.pipeline, first, {
@@ -84,11 +99,64 @@ async function applyMerge(deps: JobDeps, job: ApplyRepository, ctx: JobContext):
     startedAt: new Date(job.receivedAt).toISOString(),
     finishedAt: deps.clock.now().toISOString(),
     description: outcomes.length === 0 ? 'No component to apply' : `${outcomes.length - failed}/${outcomes.length} applied`,
-    statuses: outcomes.map((o) => ({ context: `pave/deploy/${o.environment}`, state: o.state, description: `${o.component}: ${o.summary}` })),
+    statuses: [
+      ...(builds.length > 0 ? [{ context: 'pave/build', state: builds.some((b) => !b.ok) ? 'failure' as const : 'success' as const, description: builds.map((b) => `${b.component}: ${b.summary}`).join('; ') }] : []),
+      ...outcomes.map((o) => ({ context: `pave/deploy/${o.environment}`, state: o.state, description: `${o.component}: ${o.summary}` })),
+    ],
+    ...(log.lines.length > 0 ? { log: log.lines } : {}),
     ...(outcomes.length > 0 ? { comment: deployComment(job, outcomes), fullMarkdown: deployComment(job, outcomes) } : {}),
   };
   await deps.runs.save(run);
   await deps.enqueue([{ kind: 'report', runId: id, phase: 'finished' }, ...next]);
+}
+
+/**
+ * Build the component's image when its preset says how and nothing pins an image; undefined when
+ * there is nothing to build (or this pave cannot build: then the preset's default image is used).
+ */
+async function buildIfNeeded(deps: JobDeps, config: PlatformConfig, job: ApplyRepository, descriptor: ComponentDescriptor, envPlan: EnvironmentPlan, project: string | undefined, log: BuildLog): Promise<BuildOutcome | undefined> {
+  if (!deps.build || !descriptor.build || !project || envPlan.status === 'invalid') return undefined;
+  if (descriptor.deploy.env[envPlan.environment]?.image ?? descriptor.deploy.image) return undefined;
+  const preset = config.buildPresets.get(descriptor.build.preset);
+  const environment = config.environments.get(envPlan.environment);
+  if (!preset || !environment) return undefined;
+  return buildComponent(deps.build, {
+    repo: job.repo, sha: job.sha, ...(job.installationId ? { installationId: job.installationId } : {}), descriptor, preset, environment, project,
+    log: (line) => log.add(descriptor.name, line),
+  }, () => deps.clock.now().getTime());
+}
+
+interface BuildLog {
+  readonly lines: { stream: string; text: string; at: number }[];
+  add(component: string, line: BuildLogLine): void;
+}
+
+const MAX_LOG_LINES = 5_000;
+
+/** The build log, kept on the run (bounded) and saved every second while it grows, so the run page shows it live. */
+function buildLog(deps: JobDeps, job: ApplyRepository): BuildLog {
+  const lines: { stream: string; text: string; at: number }[] = [];
+  let dropped = 0;
+  let saving: Promise<void> | undefined;
+  let lastSave = 0;
+  const save = () => {
+    lastSave = deps.clock.now().getTime();
+    saving = deps.runs.save({
+      id: runId(job), kind: 'apply', repo: job.repo, headSha: job.sha, ...(job.prNumber ? { prNumber: job.prNumber } : {}),
+      ...(job.installationId ? { installationId: job.installationId } : {}), state: 'running',
+      startedAt: new Date(job.receivedAt).toISOString(), description: 'building…', log: [...lines],
+    }).catch(() => undefined).finally(() => { saving = undefined; });
+  };
+  return {
+    lines,
+    add(component, line) {
+      if (lines.length >= MAX_LOG_LINES) {
+        dropped++;
+        lines[lines.length - 1] = { stream: 'pave', text: `… ${dropped} more lines not kept`, at: line.at };
+      } else lines.push({ stream: line.stream, text: `[${component}] ${line.text}`, at: line.at });
+      if (!saving && deps.clock.now().getTime() - lastSave > 1_000) save();
+    },
+  };
 }
 
 function deployComment(job: ApplyRepository, outcomes: readonly Outcome[]): string {

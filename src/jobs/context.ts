@@ -7,6 +7,7 @@ import type { Logger } from '../domain/logger.js';
 import type { Clock, CommentReporter, Directory, RepositoryReader, StateSource, StatusReporter } from '../domain/ports.js';
 import type { ComponentIndex, RunStore } from '../domain/runs.js';
 import type { JobRequest } from '../queue/jobs.js';
+import type { BuildPorts } from './build.js';
 import type { PlatformSource } from './platform-source.js';
 
 /** The GitHub-facing ports of one installation (or of the token, or of the embedded default). */
@@ -38,6 +39,8 @@ export interface JobDeps {
   readonly logger: Logger;
   /** Applying merges (absent when the service has no state repository or secret key). */
   readonly apply?: ApplyPorts;
+  /** Building images (absent: the preset's default image is deployed, and the comment says so). */
+  readonly build?: BuildPorts;
 }
 
 export interface JobContext {

@@ -25,6 +25,7 @@ import { createEnqueuer, producerRedisOptions } from '../queue/enqueue.js';
 import { createFlowEnqueuer } from '../queue/flow.js';
 import { startWorkerPool, type WorkerPool } from '../queue/worker.js';
 import { createAccess, isLoopback } from '../web/auth.js';
+import { buildLogSection } from '../web/build-log-section.js';
 import { mountWebPages } from '../web/pages.js';
 import { createQueueBoard } from '../web/queue-board.js';
 import { createWebhookApp } from '../webhooks/app.js';
@@ -134,6 +135,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
       ...(config.ui.metricsPublic ? {} : { metricsGuard: access.guard }),
       extraRoutes: (a) => mountWebPages(a, {
         access,
+        runSections: [buildLogSection],
         runs: runStoreForWeb,
         releases: createReleaseReader(stateRepository, logger),
         catalog: createCatalogSource(() => repositories.platform(config.platformInstallationId), createRedisComponentIndex(fast, { prefix: keyPrefix })),
