@@ -26,6 +26,8 @@ export const OPERATIONS = [
   'GET /app/hook/deliveries',
   'GET /app/hook/deliveries/{delivery_id}',
   'POST /app/hook/deliveries/{delivery_id}/attempts',
+  'GET /app/installations',
+  'GET /installation/repositories',
   'GET /rate_limit',
   'GET /user',
   'GET /user/memberships/orgs/{org}',

@@ -59,6 +59,10 @@ export interface AppConfig {
   readonly githubWebUrl: string;
   /** Access to the web pages: a shared token and/or GitHub sign-in; neither = open to loopback only. */
   readonly ui: UiAccessConfig;
+  /** The scheduled resync (`everyMs` 0: off). */
+  readonly resync: { readonly everyMs: number; readonly maxRepositories: number; readonly concurrency: number; readonly maxApplies: number };
+  /** The scheduled delivery sweeper, GitHub App mode only (`everyMs` 0: off). */
+  readonly sweep: { readonly everyMs: number; readonly maxPages: number; readonly maxRedeliveries: number };
 }
 
 export interface UiAccessConfig {
@@ -74,6 +78,23 @@ export class ConfigurationError extends Error {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
+
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** An interval like `30m`, `90s`, `1h` (or `0`: off), in milliseconds; at least a second when on. */
+const Interval = z.string().trim().transform((text, ctx) => {
+  const m = /^([0-9]{1,9})(ms|s|m|h|d)?$/.exec(text);
+  if (!m || (m[2] === undefined && m[1] !== '0')) {
+    ctx.addIssue({ code: 'custom', message: `not an interval: "${text}" (write e.g. 30m, 90s, 1h, or 0 to turn it off)` });
+    return z.NEVER;
+  }
+  const ms = Number(m[1]) * UNIT_MS[m[2] ?? 'ms']!;
+  if (ms !== 0 && (ms < 1_000 || ms > 7 * UNIT_MS.d!)) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is out of range (1s to 7d, or 0 to turn it off)` });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -108,6 +129,13 @@ const Env = z.object({
   PAVE_UI_GITHUB_ORG: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'a GitHub organization login').optional(),
   PAVE_METRICS_PUBLIC: z.enum(['true', 'false']).default('true'),
   PAVE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (BullMQ adds its own colons)').default('bull'),
+  PAVE_RESYNC_INTERVAL: Interval.default(30 * 60_000),
+  PAVE_RESYNC_MAX_REPOSITORIES: z.coerce.number().int().min(1).max(100_000).default(2_000),
+  PAVE_RESYNC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  PAVE_RESYNC_MAX_APPLIES: z.coerce.number().int().min(0).max(10_000).default(50),
+  PAVE_SWEEP_INTERVAL: Interval.default(10 * 60_000),
+  PAVE_SWEEP_MAX_PAGES: z.coerce.number().int().min(1).max(100).default(10),
+  PAVE_SWEEP_MAX_REDELIVERIES: z.coerce.number().int().min(0).max(1_000).default(25),
 });
 
 /** Every variable {@link loadConfig} reads (deploy tests check compose files and charts against it). */
@@ -204,5 +232,7 @@ export function loadConfig(
     jobLockMs: e.PAVE_JOB_LOCK_MS,
     githubWebUrl: e.GITHUB_WEB_URL.replace(/\/+$/, ''),
     ui: { ...(e.PAVE_UI_TOKEN ? { token: e.PAVE_UI_TOKEN } : {}), ...(uiGitHub ? { github: uiGitHub } : {}), metricsPublic: e.PAVE_METRICS_PUBLIC === 'true' },
+    resync: { everyMs: e.PAVE_RESYNC_INTERVAL, maxRepositories: e.PAVE_RESYNC_MAX_REPOSITORIES, concurrency: e.PAVE_RESYNC_CONCURRENCY, maxApplies: e.PAVE_RESYNC_MAX_APPLIES },
+    sweep: { everyMs: github.kind === 'app' ? e.PAVE_SWEEP_INTERVAL : 0, maxPages: e.PAVE_SWEEP_MAX_PAGES, maxRedeliveries: e.PAVE_SWEEP_MAX_REDELIVERIES },
   };
 }

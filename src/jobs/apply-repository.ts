@@ -52,6 +52,11 @@ async function applyMerge(deps: JobDeps, job: ApplyRepository, ctx: JobContext):
     ctx.logger.warn({ repo: job.repo, sha: job.sha }, 'not applied: the repository is a fork (its changes are applied once merged upstream)');
     return;
   }
+  // A resync's apply is only for the head it saw: a newer merge has an apply of its own.
+  if (job.resync && (await ports.reader.resolveRef(job.repo, await ports.reader.defaultBranch(job.repo))) !== job.sha) {
+    ctx.logger.info({ repo: job.repo, sha: job.sha }, 'resync apply skipped: the default branch moved on (its merge is applied by its own job)');
+    return;
+  }
   const platformAt = await deps.platform(job.installationId).current();
   if (!platformAt.result.ok) throw new ConfigError('the platform repository is invalid; fix it before anything can be applied');
   const config = platformAt.result.config;

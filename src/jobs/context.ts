@@ -9,6 +9,8 @@ import type { ComponentIndex, RunStore } from '../domain/runs.js';
 import type { JobRequest } from '../queue/jobs.js';
 import type { BuildPorts } from './build.js';
 import type { PlatformSource } from './platform-source.js';
+import type { ResyncPorts } from './resync.js';
+import type { SweepPorts } from './sweep-deliveries.js';
 
 /** The GitHub-facing ports of one installation (or of the token, or of the embedded default). */
 export interface RepositoryPorts {
@@ -41,6 +43,10 @@ export interface JobDeps {
   readonly apply?: ApplyPorts;
   /** Building images (absent: the preset's default image is deployed, and the comment says so). */
   readonly build?: BuildPorts;
+  /** The scheduled resync (absent: a resync job only says it is not configured). */
+  readonly resync?: ResyncPorts;
+  /** The scheduled delivery sweeper (GitHub App mode only). */
+  readonly sweep?: SweepPorts;
 }
 
 export interface JobContext {

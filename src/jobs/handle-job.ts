@@ -9,7 +9,9 @@ import { planPullRequest } from './plan-pull-request.js';
 import { postReport } from './post-report.js';
 import { promote } from './promote.js';
 import { reconcileComponent, reconcileFinish, reconcilePlatform } from './reconcile.js';
+import { resync } from './resync.js';
 import { runCommand } from './run-command.js';
+import { sweepDeliveries } from './sweep-deliveries.js';
 
 /** Dispatch one job to its handler. */
 export async function handleJob(deps: JobDeps, job: JobRequest, ctx: JobContext): Promise<void> {
@@ -49,6 +51,12 @@ export async function handleJob(deps: JobDeps, job: JobRequest, ctx: JobContext)
       return;
     case 'delete-database':
       await deleteDatabase(deps, job, ctx);
+      return;
+    case 'resync':
+      await resync(deps, job, ctx);
+      return;
+    case 'sweep-deliveries':
+      await sweepDeliveries(deps, job, ctx);
       return;
     default:
       assertNever(job);

@@ -43,6 +43,7 @@ export function createGitHubRepositories(config: AppConfig, logger: Logger, onRa
       return { username: 'x-access-token', password: token };
     },
     platformRepoForEvents: config.platformRepo.kind === 'github' ? config.platformRepo.repo : undefined,
+    ...(config.github.kind === 'app' ? { deliveryLog: github.deliveries, repositoryDirectory: github.installationRepositories } : {}),
     botLogins: ['pave[bot]'],
     // The index fills from installation and push events; there is nothing local to index.
     indexLocal: async () => 0,

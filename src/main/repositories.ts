@@ -10,6 +10,7 @@ import { createLogReporters } from '../adapters/local/log-reporter.js';
 import { isDescriptorPath } from '../config/component/index.js';
 import type { AppConfig } from '../config/env.js';
 import type { Logger } from '../domain/logger.js';
+import type { DeliveryLog, RepositoryDirectory } from '../domain/resync.js';
 import type { RepositoryPorts } from '../jobs/context.js';
 import { createPlatformSource, type PlatformSource } from '../jobs/platform-source.js';
 import type { JobRequest } from '../queue/jobs.js';
@@ -27,6 +28,10 @@ export interface Repositories {
   readonly botLogins: readonly string[];
   /** Embedded default: index every repository under the local directory. */
   indexLocal(enqueue: (jobs: readonly JobRequest[]) => Promise<void>): Promise<number>;
+  /** GitHub App mode: the App's webhook delivery log (for the delivery sweeper). */
+  readonly deliveryLog?: DeliveryLog;
+  /** GitHub App mode: every repository of every installation (for the resync; else the index's). */
+  readonly repositoryDirectory?: RepositoryDirectory;
   /** Embedded default: what the reporters would have posted (most recent last). */
   readonly recentReports?: readonly { type: string; repo: string; target: string; text: string }[];
 }

@@ -22,6 +22,7 @@ import type { Clock } from '../domain/ports.js';
 import type { JobDeps } from '../jobs/context.js';
 import { handleJob } from '../jobs/handle-job.js';
 import { createEnqueuer, producerRedisOptions } from '../queue/enqueue.js';
+import { QUEUE_NAMES } from '../queue/jobs.js';
 import { createFlowEnqueuer } from '../queue/flow.js';
 import { startWorkerPool, type WorkerPool } from '../queue/worker.js';
 import { createAccess, isLoopback } from '../web/auth.js';
@@ -32,6 +33,7 @@ import { createWebhookApp } from '../webhooks/app.js';
 import { createMetrics, jobObserver } from '../webhooks/metrics.js';
 import { observeApplyPorts } from '../webhooks/observe-ports.js';
 import { createApplyPorts } from './apply-ports.js';
+import { createMaintenancePorts, startSchedules } from './maintenance.js';
 import { createRepositories, type Repositories } from './repositories.js';
 import { createCatalogSource, createEnvironmentOrder } from './web-sources.js';
 import type { Env } from './secret-refs.js';
@@ -94,12 +96,14 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     ? observeApplyPorts(createApplyPorts({ masterKey: options.masterKey, state: stateRepository, redis: patient, keyPrefix, env: options.env ?? {} }), metrics, () => Date.now())
     : undefined;
   if (!apply) logger.warn({}, 'no master key for secrets (PAVE_SECRET_KEY): pull requests are planned, merges are not applied');
+  const index = createRedisComponentIndex(patient, { prefix: keyPrefix });
   const deps: JobDeps = {
     repositories: repositories.forInstallation,
     platform: repositories.platform,
     state: createGitStateSource(stateRepository),
     ...(apply ? { apply } : {}),
-    index: createRedisComponentIndex(patient, { prefix: keyPrefix }),
+    ...createMaintenancePorts({ config, repositories, redis: patient, keyPrefix, index, metrics }),
+    index,
     runs: createRedisRunStore(patient, { prefix: keyPrefix }),
     enqueue: async (jobs) => void (await enqueue(jobs)),
     enqueueFlow: async (parent, children) => void (await flows.enqueueFlow(parent, children)),
@@ -155,6 +159,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
   }
 
   let pool: WorkerPool | undefined;
+  let schedules: { stop(): void } | undefined;
   if (config.role !== 'web') {
     pool = startWorkerPool({
       connection: { url: config.redisUrl, maxRetriesPerRequest: null },
@@ -168,6 +173,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
       observer: jobObserver(metrics),
     });
     if (repositories.embedded) await repositories.indexLocal(deps.enqueue);
+    schedules = startSchedules(enqueuer.queues.find((q) => q.name === QUEUE_NAMES.index)!, config, keyPrefix, logger);
   }
 
   return {
@@ -175,6 +181,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     repositories,
     async close() {
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      schedules?.stop();
       await pool?.close();
       await apply?.close();
       await enqueuer.close();

@@ -24,7 +24,7 @@ export function jobId(job: JobRequest): string {
     case 'report':
       return `report-${safe(job.runId)}-${job.phase}${job.revision !== undefined ? `-${job.revision}` : ''}`;
     case 'apply':
-      return `apply-${safe(job.repo)}-${job.sha}`;
+      return `apply-${safe(job.repo)}-${job.sha}${job.resync ? `-resync-${safe(job.resync)}` : ''}`;
     case 'reconcile-platform':
       return `reconcile-platform-${safe(job.repo)}-${job.sha}`;
     case 'reconcile-component':
@@ -36,6 +36,9 @@ export function jobId(job: JobRequest): string {
     // One comment asking for one database is one deletion (a redelivery is the same job).
     case 'delete-database':
       return `delete-database-${safe(job.repo)}-${job.commentId}-${safe(job.environment)}-${safe(job.project)}-${safe(job.component)}-${safe(job.database)}`;
+    case 'resync':
+    case 'sweep-deliveries':
+      return `${job.kind}-${safe(job.trigger)}`;
   }
 }
 
@@ -53,8 +56,14 @@ export function dedupId(job: JobRequest): string | undefined {
     case 'report':
       return job.revision !== undefined ? `report-${safe(job.runId)}` : undefined;
     // A newer merge supersedes a queued apply of an older one (the running one finishes first).
+    // A resync's apply supersedes nothing (a merge may have queued a newer head meanwhile); it
+    // checks the head itself when it runs.
     case 'apply':
-      return `apply-${safe(job.repo)}`;
+      return job.resync ? undefined : `apply-${safe(job.repo)}`;
+    // One resync and one sweep at a time, however they were asked for.
+    case 'resync':
+    case 'sweep-deliveries':
+      return job.kind;
     default:
       return undefined;
   }

@@ -85,6 +85,11 @@ export const ApplyRepository = Base.extend({
   actor: z.string().max(100),
   /** The merged pull request, when the merge commit names it (`Merge pull request #12 …`, `Title (#12)`). */
   prNumber: z.number().int().positive().optional(),
+  /**
+   * Asked by a resync that found drift (its id): applied only while `sha` is still the default
+   * branch's head, and never superseding a queued apply of a newer merge.
+   */
+  resync: z.string().max(100).optional(),
 });
 
 /**
@@ -162,6 +167,22 @@ export const ForgetRepositories = Base.extend({
   repos: z.array(Repo).max(10_000),
 });
 
+/**
+ * Re-read every repository's default branch (the component index), re-plan each component against
+ * it and the state repository, and apply where the first environment drifted. Scheduled
+ * (`queue/schedule.ts`); `trigger` names who asked (`schedule`, or a test).
+ */
+export const Resync = z.object({
+  kind: z.literal('resync'),
+  trigger: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/).default('schedule'),
+});
+
+/** Ask GitHub to redeliver the App's failed webhook deliveries pave never processed. Scheduled. */
+export const SweepDeliveries = z.object({
+  kind: z.literal('sweep-deliveries'),
+  trigger: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/).default('schedule'),
+});
+
 /** Post the reports of a finished run (status and sticky comment). */
 export const PostReport = z.object({
   kind: z.literal('report'),
@@ -185,6 +206,8 @@ export const JobRequest = z.discriminatedUnion('kind', [
   ReconcileComponent,
   ReconcileFinish,
   PostReport,
+  Resync,
+  SweepDeliveries,
 ]);
 export type JobRequest = z.infer<typeof JobRequest>;
 export type PlanPullRequest = z.infer<typeof PlanPullRequest>;
@@ -199,6 +222,8 @@ export type ReconcilePlatform = z.infer<typeof ReconcilePlatform>;
 export type ReconcileComponent = z.infer<typeof ReconcileComponent>;
 export type ReconcileFinish = z.infer<typeof ReconcileFinish>;
 export type DeleteDatabase = z.infer<typeof DeleteDatabase>;
+export type Resync = z.infer<typeof Resync>;
+export type SweepDeliveries = z.infer<typeof SweepDeliveries>;
 
 /** Which queue a job goes to. */
 export function queueFor(job: JobRequest): QueueName {
@@ -209,6 +234,8 @@ export function queueFor(job: JobRequest): QueueName {
       return QUEUE_NAMES.plan;
     case 'index-repo':
     case 'forget-repos':
+    case 'resync':
+    case 'sweep-deliveries':
       return QUEUE_NAMES.index;
     case 'report':
       return QUEUE_NAMES.report;

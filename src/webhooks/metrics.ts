@@ -69,6 +69,10 @@ export interface PaveMetrics {
   readonly leaseWaitSeconds: Histogram<'lease'>;
   /** Database provider calls that failed, by engine and error kind (`transient`, `terminal` …, `unknown`). */
   readonly providerErrors: Counter<'engine' | 'kind'>;
+  /** Components the resync compared, by outcome (`in-sync`, `drifted`, `held`, `invalid`, `unmanaged`, `error`). */
+  readonly resyncComponents: Counter<'outcome'>;
+  /** Redeliveries the delivery sweeper asked GitHub for (`requested`), or GitHub refused (`failed`). */
+  readonly redeliveries: Counter<'outcome'>;
 }
 
 const FAST = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -176,6 +180,18 @@ export function createMetrics(registry: Registry, options: MetricsOptions = {}):
       name: 'pave_provider_errors_total',
       help: 'Database provider calls that failed, by engine and error kind.',
       labelNames: ['engine', 'kind'] as const,
+      registers,
+    }),
+    resyncComponents: new Counter({
+      name: 'pave_resync_components_total',
+      help: 'Components the resync compared with the state repository, by outcome (drifted ones get an apply).',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    redeliveries: new Counter({
+      name: 'pave_redeliveries_total',
+      help: 'Webhook redeliveries the delivery sweeper asked GitHub for, by outcome (requested, failed).',
+      labelNames: ['outcome'] as const,
       registers,
     }),
   };

@@ -33,6 +33,9 @@ const ENDPOINT_NEEDS: Readonly<Record<string, Need>> = {
   'GET /app/hook/deliveries': 'app-jwt',
   'GET /app/hook/deliveries/{delivery_id}': 'app-jwt',
   'POST /app/hook/deliveries/{delivery_id}/attempts': 'app-jwt',
+  'GET /app/installations': 'app-jwt',
+  // With an installation token: the repositories it covers (GitHub documents no permission for it).
+  'GET /installation/repositories': 'none',
   'GET /rate_limit': 'none',
   'GET /user': 'token-mode-only',
   // With the signed-in person's user token (GitHub sign-in to the pages): is the user in the org?

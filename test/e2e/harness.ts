@@ -59,6 +59,9 @@ export function serviceEnv(github: GitHubDouble, tmp: string, extra: Record<stri
     STATE_REPO: join(tmp, 'state.git'),
     LOG_LEVEL: 'info',
     PAVE_CONCURRENCY: '4',
+    // No scheduled resync or sweep in the middle of a test; tests that want one run the job themselves.
+    PAVE_RESYNC_INTERVAL: '0',
+    PAVE_SWEEP_INTERVAL: '0',
     ...extra,
   };
 }

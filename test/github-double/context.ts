@@ -24,8 +24,10 @@ export interface DoubleSettings {
   recursiveTreeLimit: number;
   /** Login that installation tokens act as (comments and statuses are created by this bot). */
   botLogin: string;
-  /** Status code recorded for a redelivery attempt. */
+  /** Status code recorded for a redelivery attempt of a delivery that cannot be sent (no payload or no webhook). */
   redeliveryStatusCode: number;
+  /** The App's webhook: where `deliver` and redeliveries of recorded payloads are POSTed, signed with `secret`. */
+  webhook?: { url: string; secret: string };
 }
 
 export interface Reply {

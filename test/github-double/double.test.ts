@@ -119,13 +119,15 @@ describe('GitHub double', () => {
       ['GET', '/app/hook/deliveries?status=failure', undefined, `Bearer ${jwt}`],
       ['GET', `/app/hook/deliveries/${delivery.id}`, undefined, `Bearer ${jwt}`],
       ['POST', `/app/hook/deliveries/${delivery.id}/attempts`, undefined, `Bearer ${jwt}`],
+      ['GET', '/app/installations', undefined, `Bearer ${jwt}`],
+      ['GET', '/installation/repositories?per_page=100', undefined, `token ${github.tokens.issueInstallationToken(7, Date.now()).token}`],
       ['DELETE', `/repos/acme/orders/issues/comments/${comment.id}`],
     ];
     github.clearRequests();
     const statuses: number[] = [];
     for (const [method, path, body, auth] of calls) statuses.push((await call(method, path, body, auth)).status);
 
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 200, 201, 200, 200, 201, 201, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 200, 200, 202, 204]);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 200, 201, 200, 200, 201, 201, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 200, 200, 202, 200, 200, 204]);
     expect(new Set(github.requests.map((r) => r.operation))).toEqual(new Set(SERVED.keys)); // every served operation
     expect(github.responseViolations).toEqual([]);
     expect(github.violations).toEqual([]);

@@ -3,8 +3,9 @@
  * webhook delivery log (cursor pagination) and redelivery, team memberships, rate limits.
  */
 import type { TokenRegistry } from './auth.js';
-import { error, type Handler, type HandlerContext, notFound } from './context.js';
-import { deliveryJson, userJson } from './shapes.js';
+import { error, type Handler, type HandlerContext, notFound, paginate } from './context.js';
+import { deliveryJson, installationJson, repoJson, userJson } from './shapes.js';
+import { redeliver as redeliverDelivery } from './webhooks.js';
 
 function requireApp(ctx: HandlerContext): ReturnType<Handler> | undefined {
   // Endpoints under /app take the app's JWT only; GitHub rejects tokens there.
@@ -79,11 +80,28 @@ export function appRoutes(tokens: TokenRegistry, appId: number): Record<string, 
     if (denied) return denied;
     const delivery = ctx.state.deliveries.find((d) => d.id === Number(ctx.params.delivery_id));
     if (!delivery) return notFound();
-    ctx.state.addDelivery({
-      guid: delivery.guid, event: delivery.event, action: delivery.action ?? undefined, statusCode: ctx.settings.redeliveryStatusCode,
-      redelivery: true, installationId: delivery.installationId ?? undefined, repositoryId: delivery.repositoryId ?? undefined,
-    });
+    // As on GitHub, the attempt happens after the answer: sent to the webhook, then recorded.
+    void redeliverDelivery(ctx.state, ctx.settings, delivery);
     return { status: 202, body: {} };
+  };
+
+  const listInstallations: Handler = (ctx) => {
+    const denied = requireApp(ctx);
+    if (denied) return denied;
+    const all = [...ctx.state.installations.values()].sort((a, b) => a.id - b.id).map((i) => installationJson(ctx.api, i, appId, ctx.settings.botLogin));
+    const { items, headers } = paginate(ctx, '/app/installations', all);
+    return { status: 200, body: items, headers };
+  };
+
+  const installationRepositories: Handler = (ctx) => {
+    // An installation token only: the repositories that installation can see.
+    if (ctx.principal.kind !== 'installation') return error(403, 'Resource not accessible by integration');
+    const id = ctx.principal.installationId;
+    const visible = [...ctx.state.repos.values()].filter((r) => r.installationId === undefined || r.installationId === id)
+      .sort((a, b) => a.fullName.localeCompare(b.fullName))
+      .map((r) => repoJson(ctx.api, r, ctx.state.now().toISOString().replace(/\.\d+Z$/, 'Z')));
+    const { items, headers } = paginate(ctx, '/installation/repositories', visible);
+    return { status: 200, body: { total_count: visible.length, repository_selection: 'selected', repositories: items }, headers };
   };
 
   const teamMembership: Handler = (ctx) => {
@@ -144,6 +162,8 @@ export function appRoutes(tokens: TokenRegistry, appId: number): Record<string, 
     'GET /app/hook/deliveries': listDeliveries,
     'GET /app/hook/deliveries/{delivery_id}': getDelivery,
     'POST /app/hook/deliveries/{delivery_id}/attempts': redeliver,
+    'GET /app/installations': listInstallations,
+    'GET /installation/repositories': installationRepositories,
     'GET /orgs/{org}/teams/{team_slug}/memberships/{username}': teamMembership,
     'GET /rate_limit': rateLimit,
   };

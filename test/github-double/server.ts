@@ -19,7 +19,8 @@ import { appRoutes } from './routes-app.js';
 import { gitRoutes } from './routes-git.js';
 import { issueRoutes } from './routes-issues.js';
 import { oauthWebFlow, type OAuthDouble } from './oauth.js';
-import { DoubleState } from './state.js';
+import { DoubleState, type DeliveryState } from './state.js';
+import { deliver, type DeliverOptions } from './webhooks.js';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -58,6 +59,12 @@ export interface GitHubDouble {
   readonly violations: Violation[];
   /** Responses of the double that did not conform (a bug in the double). */
   readonly responseViolations: Violation[];
+  /**
+   * Deliver a webhook as GitHub would: recorded in the App's delivery log and POSTed, signed, to
+   * `settings.webhook`; with `fail`, recorded as failed with that status (0: timed out) and never
+   * sent — a lost delivery that only a redelivery brings to pave.
+   */
+  deliver(event: string, payload: object, options?: DeliverOptions): Promise<DeliveryState>;
   /** Answer the next `times` requests to `operation` with `fault`. */
   inject(operation: OperationKey, fault: Fault, times?: number): void;
   /** Drop every injected fault not yet used. */
@@ -172,6 +179,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     requests,
     violations,
     responseViolations,
+    deliver: (event, payload, o) => deliver(state, settings, event, payload, o),
     inject: (operation, fault, times = 1) => {
       if (!SERVED.keys.includes(operation)) throw new Error(`inject: the double does not serve ${operation}`);
       faults.add(operation, fault, times);

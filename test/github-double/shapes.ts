@@ -142,3 +142,18 @@ export function deliveryJson(delivery: DeliveryState): Record<string, unknown> {
     repository_id: delivery.repositoryId, throttled_at: null,
   };
 }
+
+export function installationJson(api: string, installation: { id: number; account: User }, appId: number, botLogin: string): Record<string, unknown> {
+  const slug = botLogin.replace(/\[bot\]$/, '');
+  return {
+    // The published description asks the account for an organization's fields as well.
+    id: installation.id, repository_selection: 'selected',
+    account: { ...userJson(api, installation.account), name: installation.account.login, slug: installation.account.login.toLowerCase(), created_at: '2024-01-01T00:00:00Z', updated_at: '2024-01-01T00:00:00Z' },
+    access_tokens_url: `${api}/app/installations/${installation.id}/access_tokens`, repositories_url: `${api}/installation/repositories`,
+    html_url: `${HTML}/organizations/${installation.account.login}/settings/installations/${installation.id}`,
+    app_id: appId, target_id: installation.account.id, target_type: 'Organization',
+    permissions: { contents: 'read', pull_requests: 'read', issues: 'write', statuses: 'write', members: 'read', metadata: 'read' },
+    events: ['pull_request', 'push', 'issue_comment'], created_at: '2024-01-01T00:00:00Z', updated_at: '2024-01-01T00:00:00Z',
+    single_file_name: null, app_slug: slug, suspended_by: null, suspended_at: null,
+  };
+}

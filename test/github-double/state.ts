@@ -96,6 +96,8 @@ export interface DeliveryState {
   readonly action: string | null;
   readonly installationId: number | null;
   readonly repositoryId: number | null;
+  /** The JSON body sent (deliveries recorded through `github.deliver`): what a redelivery sends again. */
+  readonly payload?: string;
 }
 
 /** Content of a commit: path → text or bytes; `null` deletes the path (with a parent). */
@@ -317,11 +319,12 @@ export class DoubleState {
   }
 
   /** Record a webhook delivery as GitHub's delivery log would show it. */
-  addDelivery(options: { guid?: string; event: string; action?: string; statusCode: number; deliveredAt?: string; redelivery?: boolean; installationId?: number; repositoryId?: number }): DeliveryState {
+  addDelivery(options: { guid?: string; event: string; action?: string; statusCode: number; deliveredAt?: string; redelivery?: boolean; installationId?: number; repositoryId?: number; payload?: string }): DeliveryState {
     const delivery: DeliveryState = {
       id: this.id(), guid: options.guid ?? crypto.randomUUID(), deliveredAt: options.deliveredAt ?? this.now().toISOString(),
       redelivery: options.redelivery ?? false, statusCode: options.statusCode, event: options.event, action: options.action ?? null,
       installationId: options.installationId ?? null, repositoryId: options.repositoryId ?? null,
+      ...(options.payload !== undefined ? { payload: options.payload } : {}),
     };
     this.deliveries.push(delivery);
     return delivery;

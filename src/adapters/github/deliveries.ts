@@ -4,24 +4,14 @@
  * Uses the App's JWT: `GET /app/hook/deliveries` (newest first, cursor pagination through the
  * `Link` header) and `POST /app/hook/deliveries/{id}/attempts`.
  */
+import type { DeliveryLog, HookDelivery } from '../../domain/resync.js';
 import type { GitHubClient } from './client.js';
 import { translated } from './errors.js';
 
-export interface HookDelivery {
-  readonly id: number;
-  /** The `X-GitHub-Delivery` id; redeliveries keep it. */
-  readonly guid: string;
-  readonly deliveredAt: Date;
-  readonly redelivery: boolean;
-  /** HTTP status pave answered with (0 when GitHub got no answer). */
-  readonly statusCode: number;
-  readonly event: string;
-  readonly action: string | null;
-  readonly installationId: number | null;
-  readonly repositoryId: number | null;
-}
+export type { HookDelivery } from '../../domain/resync.js';
 
-export interface WebhookDeliveries {
+/** The delivery log port ({@link DeliveryLog}: `recent`, `redeliver`) and two conveniences. */
+export interface WebhookDeliveries extends DeliveryLog {
   /** Deliveries since `since`, newest first (reads pages until it passes `since`). */
   list(since: Date): Promise<HookDelivery[]>;
   /**
@@ -39,14 +29,34 @@ function succeeded(d: HookDelivery): boolean {
 
 /** The delivery log through `app()`, the App's JWT client (asked for on each call, so a token setup fails only when used). */
 export function createWebhookDeliveries(app: () => GitHubClient): WebhookDeliveries {
+  const toDelivery = (d: { id: number; guid: string; delivered_at: string; redelivery: boolean; status_code: number; event: string; action: string | null; installation_id: number | null; repository_id: number | null }): HookDelivery => ({
+    id: d.id, guid: d.guid, deliveredAt: new Date(d.delivered_at), redelivery: d.redelivery, statusCode: d.status_code,
+    event: d.event, action: d.action, installationId: d.installation_id, repositoryId: d.repository_id,
+  });
   const deliveries: WebhookDeliveries = {
+    async recent(since, maxPages) {
+      const octokit = app();
+      let pages = 0;
+      let truncated = false;
+      const read = await translated(() => octokit.paginate(octokit.rest.apps.listWebhookDeliveries, { per_page: 100 }, (response, done) => {
+        pages++;
+        const page = response.data.map(toDelivery);
+        const recent = page.filter((d) => d.deliveredAt >= since);
+        // Newest first: a page reaching past `since` ends the part of the log we need.
+        if (recent.length < page.length) done();
+        else if (pages >= maxPages) {
+          truncated = /rel="next"/.test(response.headers.link ?? '');
+          done();
+        }
+        return recent;
+      }));
+      return { deliveries: read, complete: !truncated };
+    },
+
     async list(since) {
       const octokit = app();
       return translated(() => octokit.paginate(octokit.rest.apps.listWebhookDeliveries, { per_page: 100 }, (response, done) => {
-        const page = response.data.map((d): HookDelivery => ({
-          id: d.id, guid: d.guid, deliveredAt: new Date(d.delivered_at), redelivery: d.redelivery, statusCode: d.status_code,
-          event: d.event, action: d.action, installationId: d.installation_id, repositoryId: d.repository_id,
-        }));
+        const page = response.data.map(toDelivery);
         const recent = page.filter((d) => d.deliveredAt >= since);
         if (recent.length < page.length) done();
         return recent;

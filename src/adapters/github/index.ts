@@ -10,11 +10,13 @@
 import type { GitHubAuth } from '../../config/env.js';
 import type { Logger } from '../../domain/logger.js';
 import type { Clock, CommentReporter, Directory, RepositoryReader, StatusReporter } from '../../domain/ports.js';
+import type { RepositoryDirectory } from '../../domain/resync.js';
 import { createGitHubClients, type GitHubClients, type RetryOptions } from './client.js';
 import { createStatusReporter } from './commit-status.js';
 import type { ContentBudget } from './content-budget.js';
 import { createWebhookDeliveries, type WebhookDeliveries } from './deliveries.js';
 import { createDirectory } from './directory.js';
+import { createInstallationRepositories } from './installation-repositories.js';
 import { translated } from './errors.js';
 import { ObjectCache } from './object-cache.js';
 import { createCommentReporter } from './pr-comment.js';
@@ -57,6 +59,8 @@ export interface GitHubAdapters {
   forInstallation(installationId?: number): GitHubPorts;
   /** The App's webhook delivery log (App mode only; calls throw `ConfigError` with a token). */
   readonly deliveries: WebhookDeliveries;
+  /** Every repository of every installation of the App (App mode only), for the resync. */
+  readonly installationRepositories: RepositoryDirectory;
   /** The latest `x-ratelimit-remaining` GitHub sent, if any. */
   rateLimitRemaining(): number | undefined;
   /**
@@ -110,6 +114,7 @@ export function createGitHubAdapters(options: GitHubAdaptersOptions): GitHubAdap
       return found;
     },
     deliveries: createWebhookDeliveries(() => clients.app()),
+    installationRepositories: createInstallationRepositories(clients),
     rateLimitRemaining: () => clients.rateLimitRemaining(),
     botLogin() {
       login ??= askLogin().catch((err: unknown) => {
