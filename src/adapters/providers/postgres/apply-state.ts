@@ -22,13 +22,16 @@ import type { PostgresSettings } from './settings.js';
 
 const ALREADY_EXISTS = new Set(['42P04', '42710', '23505']);
 
-/** Apply `target` with the admin connection; returns what changed, in words. */
-export async function applyState(admin: Client, s: PostgresSettings, target: DesiredDatabase, password: string): Promise<string[]> {
+/**
+ * Apply `target` with the admin connection; returns what changed, in words. Each change is pushed
+ * to `changed` as soon as it is made, so a caller that retries after a failure part-way (a
+ * concurrent applier's catalog conflict) still reports what the failed attempt did.
+ */
+export async function applyState(admin: Client, s: PostgresSettings, target: DesiredDatabase, password: string, changed: string[] = []): Promise<string[]> {
   const server = serverLabel(s);
   const ctx = (what: string, secret = false): ErrorContext => ({ server, what: `${what} (${target.database})`, secret });
   const role = escapeIdentifier(target.user);
   const database = escapeIdentifier(target.database);
-  const changed: string[] = [];
 
   let state = await readState(admin, s, target, password);
   let passwordSet = false;

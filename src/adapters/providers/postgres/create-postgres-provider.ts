@@ -54,10 +54,13 @@ export function createPostgresProvider(settings: PostgresSettings): DatabaseProv
     async apply(target: DesiredDatabase, password: string): Promise<ProviderResult> {
       open();
       checkPostgresTarget(target, password);
-      // Idempotent, so a concurrent applier's catalog conflict is resolved by running it again.
+      // Idempotent, so a concurrent applier's catalog conflict is resolved by running it again. What
+      // an attempt changed before it failed is kept: the retry finds it done and would not report it.
+      const changed: string[] = [];
       for (let attempt = 1; ; attempt++) {
         try {
-          return { changed: await withAdmin(settings, `apply ${target.database}`, (admin) => applyState(admin, settings, target, password)) };
+          await withAdmin(settings, `apply ${target.database}`, (admin) => applyState(admin, settings, target, password, changed));
+          return { changed: [...new Set(changed)] };
         } catch (err) {
           if (!(err instanceof TransientError) || attempt >= 3) throw err;
           await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
