@@ -40,7 +40,8 @@ export async function applyRepository(deps: JobDeps, job: ApplyRepository, ctx: 
 }
 
 function runId(job: ApplyRepository): string {
-  return `apply-${job.repo.replace('/', '~')}-${job.sha.slice(0, 12)}`;
+  // A resync's apply is a run of its own (its report is not the merge's, already posted).
+  return `apply-${job.repo.replace('/', '~')}-${job.sha.slice(0, 12)}${job.resync ? `-resync-${job.resync}` : ''}`;
 }
 
 async function applyMerge(deps: JobDeps, job: ApplyRepository, ctx: JobContext): Promise<void> {

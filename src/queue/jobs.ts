@@ -174,13 +174,13 @@ export const ForgetRepositories = Base.extend({
  */
 export const Resync = z.object({
   kind: z.literal('resync'),
-  trigger: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/).default('schedule'),
+  trigger: z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/).default('schedule'),
 });
 
 /** Ask GitHub to redeliver the App's failed webhook deliveries pave never processed. Scheduled. */
 export const SweepDeliveries = z.object({
   kind: z.literal('sweep-deliveries'),
-  trigger: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/).default('schedule'),
+  trigger: z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/).default('schedule'),
 });
 
 /** Post the reports of a finished run (status and sticky comment). */
