@@ -11,7 +11,7 @@
  * | `push` | other branches, tags, deleted branches | none |
  * | `push` | the platform repository's default branch | `reconcile-platform` (fan out to every touched, deployed component) |
  * | `push` | any branch of a fork | none: a fork is never applied (its changes are, once merged upstream) |
- * | `issue_comment` | `created`, or `edited` with a changed `/pave` line; not by a bot | `command` |
+ * | `issue_comment` | `created` (never `edited` or `deleted`); not by a bot | `command` |
  * | `installation` | `created`, `new_permissions_accepted` | `index-repo` per repository (no sha: the default branch now) |
  * | `installation` | `deleted` | `forget-repos` |
  * | `installation_repositories` | `added` / `removed` | `index-repo` per repository / `forget-repos` |
@@ -53,7 +53,7 @@ export type IgnoreReason =
   | 'no-component-changes'
   | 'not-a-command'
   | 'comment-by-bot'
-  | 'command-unchanged'
+  | 'comment-edited'
   | 'no-repositories';
 
 export interface RouteResult {
@@ -161,16 +161,15 @@ function mayTouchComponents(commits: PushEvent['commits']): boolean {
 }
 
 function routeIssueComment(p: IssueCommentEvent, ctx: RouteContext): RouteResult {
-  if (p.action !== 'created' && p.action !== 'edited') return ignore('unsupported-action');
+  // An edit never runs a command: the job would run as the comment's author (`comment.user`), while
+  // the edit may be someone else's (a maintainer may edit any comment) — and a command is what was
+  // posted, once. A corrected command is a new comment.
+  if (p.action === 'edited') return parseCommand(p.comment.body) === undefined ? ignore('not-a-command') : ignore('comment-edited');
+  if (p.action !== 'created') return ignore('unsupported-action');
   const command = parseCommand(p.comment.body);
   if (command === undefined) return ignore('not-a-command');
   const author = p.comment.user;
   if (author.type === 'Bot' || ctx.botLogins.some((login) => sameName(login, author.login))) return ignore('comment-by-bot');
-  if (p.action === 'edited') {
-    // Without `changes.body` the edit left the body alone (GitHub only lists changed fields).
-    const previous = p.changes?.body ? p.changes.body.from : p.comment.body;
-    if (parseCommand(previous) === command) return ignore('command-unchanged');
-  }
   return jobs([{
     kind: 'command',
     ...base(p.installation, ctx),
