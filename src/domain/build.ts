@@ -22,6 +22,12 @@ export interface CheckoutRequest {
   /** `owner/name`. */
   readonly repo: string;
   readonly sha: string;
+  /**
+   * The branch (or full ref) the commit is on, e.g. `main`. Used only when the server will not
+   * serve the commit by its sha: then this ref is fetched and must contain the sha (the default
+   * branch when absent).
+   */
+  readonly ref?: string;
   /** Installation whose token reads the repository (absent: local/token mode). */
   readonly installationId?: number;
 }
@@ -32,6 +38,8 @@ export interface CheckoutRequest {
  */
 export interface SourceCheckout {
   checkout(request: CheckoutRequest, signal?: AbortSignal): Promise<CheckedOutSource>;
+  /** Stop every checkout under way and remove what they wrote. Idempotent. */
+  dispose?(): Promise<void>;
 }
 
 /** One line of build output, as it happens. */
