@@ -81,6 +81,32 @@ describe('POST /webhooks/github', () => {
     expect(await counter(registry, 'duplicate')).toBe(1);
   });
 
+  it('answers a replayed body under a new delivery id with 200 and enqueues nothing more (GitHub signs the body, not the id)', async () => {
+    const { app, enqueued, registry } = setup();
+    const body = JSON.stringify(anIssueCommentEvent({ body: '/pave approve production' }));
+
+    const first = await post(app, 'issue_comment', undefined, { delivery: 'original', body });
+    const replayed = await post(app, 'issue_comment', undefined, { delivery: 'made-up-by-an-attacker', body });
+    const other = await post(app, 'issue_comment', undefined, { delivery: 'another', body: body.replace('/pave approve production', '/pave approve staging') });
+
+    expect([first.status, replayed.status, other.status]).toEqual([202, 200, 202]);
+    expect(await replayed.json()).toEqual({ duplicate: true });
+    expect(enqueued).toHaveLength(2);
+    expect(await counter(registry, 'duplicate', 'issue_comment')).toBe(1);
+  });
+
+  it('refuses a delivery signed only with the legacy SHA-1 X-Hub-Signature, even a correct one', async () => {
+    const { app, enqueued } = setup();
+    const body = JSON.stringify(aPullRequestEvent());
+    const sha1 = 'sha1=' + createHmac('sha1', SECRET).update(body).digest('hex');
+
+    const res = await app.request('/webhooks/github', { method: 'POST', headers: { 'x-github-event': 'pull_request', 'x-github-delivery': 'd-sha1', 'x-hub-signature': sha1, 'content-type': 'application/json' }, body });
+
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: 'missing X-Hub-Signature-256' });
+    expect(enqueued).toEqual([]);
+  });
+
   it.each([
     ['signed with another secret', { secret: 'not-the-secret-at-all' }],
     ['signed with SHA-1', { headers: { 'x-hub-signature-256': 'sha1=' + 'a'.repeat(40) } }],
@@ -259,8 +285,10 @@ describe('POST /webhooks/github', () => {
       const first = await post(app, 'pull_request', aPullRequestEvent(), { delivery: 'd-9' });
       fail = false;
       const redelivered = await post(app, 'pull_request', aPullRequestEvent(), { delivery: 'd-9' });
+      const again = await post(app, 'pull_request', aPullRequestEvent(), { delivery: 'd-9' });
 
       expect(first.status).toBe(503);
+      expect(again.status).toBe(200);
       expect(redelivered.status).toBe(202);
       expect(accepted).toHaveLength(1);
     });

@@ -142,7 +142,9 @@ export function createWebhookApp(deps: WebhookAppDeps): Hono {
       return answer('ignored', 202, { jobs: [], ignored: routed.ignored, ...(routed.detail ? { detail: routed.detail } : {}) });
     }
 
-    const work = dedupeAndEnqueue(deps, deliveryId, routed.jobs);
+    // GitHub signs the body, not the delivery id: a captured delivery resent under a new id is the
+    // same body with the same signature, so both are claimed (the signature stands for the body).
+    const work = dedupeAndEnqueue(deps, [deliveryId, `body-${signature.slice('sha256='.length)}`], routed.jobs);
     const result = await withDeadline(work, limits.redisDeadlineMs);
     if (result.kind === 'failed' || result.kind === 'timeout') {
       log.warn({ requestId, deliveryId, event, err: result.kind === 'failed' ? result.error : 'deadline exceeded' }, 'webhook not enqueued: queue unavailable');
@@ -190,16 +192,21 @@ export const requestId: MiddlewareHandler = async (c, next) => {
 type Enqueued = { kind: 'duplicate' } | { kind: 'enqueued'; jobs: readonly { id: string; queue: string }[] };
 
 /**
- * Claim the delivery id, then enqueue; when enqueueing fails, release the claim so that GitHub's
- * redelivery is processed. This keeps running after the deadline has answered 503: if it then
- * succeeds the redelivery is a duplicate, if it fails the claim is released.
+ * Claim the delivery id and the body, then enqueue; either seen before makes the delivery a
+ * duplicate. When enqueueing fails, release the claims so that GitHub's redelivery is processed.
+ * This keeps running after the deadline has answered 503: if it then succeeds the redelivery is a
+ * duplicate, if it fails the claims are released.
  */
-async function dedupeAndEnqueue(deps: WebhookAppDeps, deliveryId: string, jobs: readonly JobRequest[]): Promise<Enqueued> {
-  if (await deps.dedupe.seen(deliveryId)) return { kind: 'duplicate' };
+async function dedupeAndEnqueue(deps: WebhookAppDeps, keys: readonly string[], jobs: readonly JobRequest[]): Promise<Enqueued> {
+  const claimed: string[] = [];
   try {
+    for (const key of keys) {
+      if (await deps.dedupe.seen(key)) return { kind: 'duplicate' };
+      claimed.push(key);
+    }
     return { kind: 'enqueued', jobs: await deps.enqueue(jobs) };
   } catch (err) {
-    await deps.dedupe.forget(deliveryId).catch(() => undefined);
+    for (const key of claimed) await deps.dedupe.forget(key).catch(() => undefined);
     throw err;
   }
 }
