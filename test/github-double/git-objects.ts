@@ -78,9 +78,20 @@ function formatSignature(s: Signature): string {
   return `${s.name} <${s.email}> ${s.time} +0000`;
 }
 
-/** Store a commit object; returns its sha. */
-export function writeCommit(store: ObjectStore, commit: Omit<Extract<GitObject, { type: 'commit' }>, 'type'>): string {
-  const text = [
+/** An object's type and body as git stores it (what its sha is computed over, after the header). */
+export function serializeObject(obj: GitObject): { type: GitObject['type']; body: Buffer } {
+  switch (obj.type) {
+    case 'blob':
+      return { type: 'blob', body: obj.content };
+    case 'tree':
+      return { type: 'tree', body: Buffer.concat(obj.entries.flatMap((e) => [Buffer.from(`${e.mode === '040000' ? '40000' : e.mode} ${e.name}\0`), Buffer.from(e.sha, 'hex')])) };
+    case 'commit':
+      return { type: 'commit', body: Buffer.from(commitText(obj), 'utf8') };
+  }
+}
+
+function commitText(commit: Omit<Extract<GitObject, { type: 'commit' }>, 'type'>): string {
+  return [
     `tree ${commit.tree}`,
     ...commit.parents.map((p) => `parent ${p}`),
     `author ${formatSignature(commit.author)}`,
@@ -88,7 +99,11 @@ export function writeCommit(store: ObjectStore, commit: Omit<Extract<GitObject, 
     '',
     commit.message,
   ].join('\n');
-  const sha = hashObject('commit', Buffer.from(text, 'utf8'));
+}
+
+/** Store a commit object; returns its sha. */
+export function writeCommit(store: ObjectStore, commit: Omit<Extract<GitObject, { type: 'commit' }>, 'type'>): string {
+  const sha = hashObject('commit', Buffer.from(commitText(commit), 'utf8'));
   store.set(sha, { type: 'commit', ...commit });
   return sha;
 }

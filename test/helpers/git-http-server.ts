@@ -93,7 +93,7 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
 }
 
 /** One CGI exchange: request body to stdin, `Status:` and headers then body from stdout. */
-function runBackend(req: IncomingMessage, res: ServerResponse, url: URL, root: string, authenticated: boolean): Promise<void> {
+export function runBackend(req: IncomingMessage, res: ServerResponse, url: URL, root: string, authenticated: boolean): Promise<void> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     GIT_PROJECT_ROOT: root,
