@@ -124,12 +124,15 @@ it('applies a merge: database, state commit, deploy status and a comment on the 
   expect((await client.query('select current_user as u')).rows[0].u).toBe(desired.databases[0]!.user);
   await client.end();
 
-  // The same push delivered again under a new delivery id: the apply of that sha is one job, so
-  // nothing new is committed, created or commented (crash-retry idempotency: see crash.e2e.test.ts).
+  // The same push delivered again under a new delivery id: the identical body is a replay the
+  // ingress answers 200; one that differs (another pusher) reaches the queue, but the apply of that
+  // sha is one job, so nothing new is committed, created or commented (crash-retry idempotency:
+  // see crash.e2e.test.ts).
   const commits = git(['rev-list', '--count', 'main']).trim();
   const deployStatuses = () => h.github.state.repo(REPO).statuses.filter((s) => s.context.startsWith('pave/deploy')).length;
   const statusCount = deployStatuses();
-  expect((await h.deliver('push', push)).status).toBe(202);
+  expect((await h.deliver('push', push)).status).toBe(200);
+  expect((await h.deliver('push', pushEventFromDouble(h.github.state, REPO, 'main', before, { pusher: 'someone-else' }))).status).toBe(202);
   await new Promise((r) => setTimeout(r, 1_500));
   expect(git(['rev-list', '--count', 'main']).trim()).toBe(commits);
   expect(deployStatuses()).toBe(statusCount);

@@ -17,6 +17,7 @@ import { startService, type Service } from '../../src/main/service.js';
 import { filesFromDirectory, startGitHubDouble, type GitHubDouble } from '../github-double/index.js';
 import { installationEvent, webhookRequest } from '../fixtures/github/index.js';
 import { deleteKeys } from '../helpers/redis-server.js';
+import { dumpGitObjects, dumpRedis, recordSecrets, recordSeen, recordStateRepositorySecrets } from '../helpers/leak-registry.js';
 import { REDIS_URL, testRedis } from '../helpers/redis.js';
 
 export const ORG = 'acme-bank';
@@ -131,6 +132,13 @@ export async function startHarness(options: { inProcess?: boolean; env?: Record<
     },
     async close() {
       await harness.service?.close();
+      // The suite-wide leak check (test/global-leaks.ts): what this harness saw, before it is cleaned away.
+      const label = `e2e harness ${bullPrefix}`;
+      recordSecrets([{ label: `${label}: webhook secret`, value: SECRET }, ...Object.entries(options.env ?? {}).filter(([k]) => /KEY|PASSWORD|TOKEN|SECRET/.test(k)).map(([k, value]) => ({ label: `${label}: ${k}`, value }))]);
+      if (options.masterKey) recordStateRepositorySecrets(config.stateRepo, options.masterKey, label);
+      recordSeen(`logs-${bullPrefix}`, chunks.join(''));
+      dumpGitObjects(config.stateRepo, bullPrefix);
+      await dumpRedis(config.redisUrl, [prefix, `${bullPrefix}:`], bullPrefix);
       await github.close();
       await cleanup();
       await cleanBull(bullPrefix, config.redisUrl);

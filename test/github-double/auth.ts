@@ -71,6 +71,11 @@ export class TokenRegistry {
     this.tokens.set(token, { principal: { kind: 'user', login, token }, expiresAt: Number.POSITIVE_INFINITY });
   }
 
+  /** Every token issued or registered (the leak check looks for them). */
+  all(): string[] {
+    return [...this.tokens.keys()];
+  }
+
   /** Make a token unusable (to test 401 handling). */
   revoke(token: string): void {
     this.tokens.delete(token);

@@ -21,6 +21,7 @@ import { issueRoutes } from './routes-issues.js';
 import { oauthWebFlow, type OAuthDouble } from './oauth.js';
 import { DoubleState, type DeliveryState } from './state.js';
 import { deliver, type DeliverOptions } from './webhooks.js';
+import { recordSecrets, recordSeen } from '../helpers/leak-registry.js';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -168,6 +169,20 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
   });
   api = `http://127.0.0.1:${(server.address() as AddressInfo).port}${basePath}`;
 
+  /**
+   * For the suite-wide leak check: the tokens the double issued and the App's key are secrets; what
+   * pave sent (every request body: comments, statuses, blobs…) and every comment and status the
+   * double holds must not contain any.
+   */
+  const recordForLeakCheck = () => {
+    recordSecrets([
+      ...tokens.all().map((value) => ({ label: 'a GitHub token the double issued', value })),
+      { label: "the GitHub App's private key", value: app.privateKey.split('\n')[2] ?? app.privateKey },
+    ]);
+    const held = [...state.repos.values()].flatMap((r) => [...r.comments.map((c) => c.body), ...r.commitComments.map((c) => c.body), ...r.statuses.map((x) => `${x.description ?? ''} ${x.targetUrl ?? ''}`)]);
+    recordSeen('github-double', JSON.stringify({ requests: requests.map((r) => [r.method, r.path, r.query, r.body]), held }));
+  };
+
   return {
     url: api,
     app,
@@ -187,9 +202,11 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     clearFaults: () => faults.clear(),
     count: (operation) => requests.filter((r) => r.operation === operation).length,
     clearRequests: () => {
+      recordForLeakCheck();
       requests.length = 0;
     },
     close: () => new Promise<void>((resolve, reject) => {
+      recordForLeakCheck();
       server.close((err) => (err ? reject(err) : resolve()));
       server.closeAllConnections();
     }),
