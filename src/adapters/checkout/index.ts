@@ -1,0 +1,1 @@
+export { createGitSourceCheckout, type GitCredentials, type GitSourceCheckout, type GitSourceCheckoutOptions } from './source-checkout.js';
