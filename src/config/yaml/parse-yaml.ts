@@ -63,7 +63,9 @@ type Frame =
 /** Parse bytes: checks size and UTF-8 first, then {@link parseYaml}. */
 export function parseYamlBytes(file: string, bytes: Uint8Array, limits: YamlLimits = DEFAULT_YAML_LIMITS): ParseYamlResult {
   if (bytes.byteLength > limits.maxBytes) {
-    return fail(file, 'file-too-large', 1, 1, `file is ${formatBytes(bytes.byteLength)}, larger than the ${formatBytes(limits.maxBytes)} limit`,
+    // Readers hand over maxBytes + 1 bytes in place of a larger file they did not download: its size is unknown here.
+    const size = bytes.byteLength > limits.maxBytes + 1 ? `${formatBytes(bytes.byteLength)}, ` : '';
+    return fail(file, 'file-too-large', 1, 1, `file is ${size}larger than the ${formatBytes(limits.maxBytes)} limit`,
       'split the file or remove generated content; pave refuses oversized files to bound its work');
   }
   let text: string;
