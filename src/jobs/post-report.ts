@@ -6,6 +6,7 @@
  * push to the default branch), or names one that cannot be found, is commented on its commit
  * instead; both comments are sticky by their hidden marker, so a retried report edits, never adds.
  */
+import { NotReadyError } from '../domain/errors.js';
 import type { CommitState } from '../domain/ports.js';
 import type { Run, RunState } from '../domain/runs.js';
 import type { PostReport } from '../queue/jobs.js';
@@ -31,13 +32,37 @@ export async function postReport(deps: JobDeps, job: PostReport, ctx: JobContext
   // A finished report for a run that was retried: the retry reports. A fan-out reports its progress while running.
   if (run.state === 'running' && job.phase !== 'progress') return;
   // The comment first: it is what people wait for (GitHub spaces an integration's writes by a second).
-  if (run.comment) await postComment(ports, run, run.comment, ctx);
+  if (run.comment) await withCommentLease(deps, run, `report-${job.runId}-${job.phase}-${job.revision ?? ''}`, () => postComment(ports, run, run.comment!, ctx));
   const statuses = run.statuses ?? [{ context: PLAN_STATUS_CONTEXT, state: STATE[run.state], description: run.description }];
   for (const s of statuses) await ports.statuses.setStatus(run.repo, run.headSha, { ...s, targetUrl });
 }
 
+const COMMENT_LEASE_MS = 30_000;
+
+/**
+ * Reports of different runs share one sticky comment (a merge's apply and the promotion that
+ * follows it both write the pull request's deploy comment): two at once would both find none and
+ * both create one. A short lease per comment target serializes them; a report that finds it taken
+ * waits (NotReadyError delays the job). Without leases (a service that plans only) nothing to share.
+ */
+async function withCommentLease(deps: JobDeps, run: Run, owner: string, post: () => Promise<void>): Promise<void> {
+  const leases = deps.apply?.leases;
+  if (!leases) return post();
+  const key = `comment/${run.repo.toLowerCase()}/${run.prNumber !== undefined ? `pr-${run.prNumber}` : `sha-${run.headSha}`}/${markerOf(run)}`;
+  if (!(await leases.acquire(key, COMMENT_LEASE_MS, owner))) throw new NotReadyError(`waiting for another report to ${key}`, 500);
+  try {
+    await post();
+  } finally {
+    await leases.release(key, owner);
+  }
+}
+
+function markerOf(run: Run): string {
+  return run.kind === 'plan-platform-pr' ? PLATFORM_PLAN_MARKER : run.kind === 'apply' || run.kind === 'promote' ? DEPLOY_MARKER : run.kind === 'reconcile' ? RECONCILE_MARKER : PLAN_MARKER;
+}
+
 async function postComment(ports: RepositoryPorts, run: Run, body: string, ctx: JobContext): Promise<void> {
-  const marker = run.kind === 'plan-platform-pr' ? PLATFORM_PLAN_MARKER : run.kind === 'apply' || run.kind === 'promote' ? DEPLOY_MARKER : run.kind === 'reconcile' ? RECONCILE_MARKER : PLAN_MARKER;
+  const marker = markerOf(run);
   if (run.prNumber !== undefined) {
     try {
       const outcome = await ports.comments.upsertComment(run.repo, run.prNumber, marker, body);

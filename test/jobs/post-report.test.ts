@@ -4,7 +4,10 @@
  * report edits nothing and adds nothing.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { createRedisLeases } from '../../src/adapters/redis/lease.js';
 import { createRedisRunStore } from '../../src/adapters/redis/run-store.js';
+import type { ApplyPorts } from '../../src/domain/apply.js';
+import { NotReadyError } from '../../src/domain/errors.js';
 import { silentLogger } from '../../src/domain/logger.js';
 import type { Run } from '../../src/domain/runs.js';
 import { DEPLOY_MARKER, type JobContext, type JobDeps } from '../../src/jobs/context.js';
@@ -129,5 +132,33 @@ describe('post-report', () => {
     const repo = h.github.state.repo('acme/plan-gone');
     expect(repo.commitComments).toEqual([]);
     expect(repo.statuses.map((s) => [s.context, s.state])).toEqual([['pave/plan', 'success']]);
+  });
+
+  // Found by the crash test: a merge's apply and the auto-promotion after it report at the same
+  // time to the pull request's one deploy comment; both listed none and both created one.
+  it('serializes reports of different runs to one sticky comment: the second waits, then edits', async () => {
+    h.github.state.createRepo('acme/sticky-race', { installationId: INSTALLATION, files: { 'a.txt': 'a' } });
+    h.github.state.commit('acme/sticky-race', { branch: 'feature', files: { 'a.txt': 'b' } });
+    const pr = h.github.state.createPullRequest('acme/sticky-race', { head: 'feature', author: 'dev' });
+    const sha = h.github.state.commit('acme/sticky-race', { files: { 'a.txt': 'b' }, message: `Merge pull request #${pr.number}` });
+    const apply = applyRun('acme/sticky-race', sha, { prNumber: pr.number });
+    const promote = applyRun('acme/sticky-race', sha, { id: 'promote-sticky-race', kind: 'promote', prNumber: pr.number, comment: `${DEPLOY_MARKER}\n### pave release · staging`,
+      statuses: [{ context: 'pave/deploy/staging', state: 'success', description: 'promoted' }] });
+    await runs.save(apply);
+    await runs.save(promote);
+    const withLeases = { ...deps(), apply: { leases: createRedisLeases(r.redis, { prefix: r.prefix }) } as unknown as ApplyPorts };
+    // Both would list the comments before either creates one.
+    h.github.inject('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { delayMs: 300 }, 2);
+
+    const first = await Promise.allSettled([apply, promote].map((run) => postReport(withLeases, { kind: 'report', runId: run.id, phase: 'finished' }, ctx)));
+    const waited = first.flatMap((result, i) => (result.status === 'rejected' ? [{ run: [apply, promote][i]!, reason: result.reason as unknown }] : []));
+    expect(waited).toHaveLength(1);
+    expect(waited[0]!.reason).toBeInstanceOf(NotReadyError);
+    await postReport(withLeases, { kind: 'report', runId: waited[0]!.run.id, phase: 'finished' }, ctx);
+
+    const repo = h.github.state.repo('acme/sticky-race');
+    expect(repo.comments.filter((c) => c.body.includes(DEPLOY_MARKER))).toHaveLength(1);
+    expect(repo.comments[0]!.body).toBe(waited[0]!.run.comment);
+    expect(repo.statuses.map((s) => s.context).sort()).toEqual(['pave/deploy/development', 'pave/deploy/staging']);
   });
 });
