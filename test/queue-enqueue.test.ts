@@ -101,6 +101,21 @@ describe('createEnqueuer on the shared Redis', () => {
     expect(await queue(QUEUE_NAMES.plan).getWaitingCount()).toBe(2);
   });
 
+  it('adds 1,000 jobs of one call, in their order, and the newest request per subject wins within the call', async () => {
+    await fresh();
+    const indexes: IndexRepository[] = Array.from({ length: 1_000 }, (_, i) => ({ kind: 'index-repo', deliveryId: 'd-big', receivedAt: 1, repo: `acme-bank/r-${i}` }));
+    // Three requests for one pull request among them: only the last may be left queued.
+    const jobs = [planPr(SHA('a')), ...indexes.slice(0, 500), planPr(SHA('b')), ...indexes.slice(500), planPr(SHA('c'))];
+
+    const placed = await enqueuer.enqueue(jobs);
+
+    expect(placed.map((p) => p.id)).toEqual(jobs.map((j) => jobId(j)));
+    expect(placed.at(-1)).toMatchObject({ outcome: 'superseded' });
+    expect(await queue(QUEUE_NAMES.index).getWaitingCount()).toBe(1_000);
+    const waiting = await queue(QUEUE_NAMES.plan).getWaiting();
+    expect(waiting.map((j) => j.data.headSha)).toEqual([SHA('c')]);
+  });
+
   it('runs the latest head sha after the active plan of the same pull request (keepLastIfActive)', async () => {
     await fresh();
     const ran: string[] = [];
