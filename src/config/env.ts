@@ -63,6 +63,20 @@ export interface AppConfig {
   readonly resync: { readonly everyMs: number; readonly maxRepositories: number; readonly concurrency: number; readonly maxApplies: number };
   /** The scheduled delivery sweeper, GitHub App mode only (`everyMs` 0: off). */
   readonly sweep: { readonly everyMs: number; readonly maxPages: number; readonly maxRedeliveries: number };
+  /** Building images on merge (off: the preset's default image is deployed). */
+  readonly build: BuildConfig;
+}
+
+export interface BuildConfig {
+  readonly enabled: boolean;
+  /** Base of clone URLs: `<gitUrl>/<owner>/<repo>.git`. */
+  readonly gitUrl: string;
+  readonly timeoutMs: number;
+  readonly outputCapBytes: number;
+  /** `host[:port]=USERNAME_VAR:PASSWORD_VAR,…` (variable names, never values). */
+  readonly registryAuth?: string;
+  /** Checkouts and image layers are written under this directory. */
+  readonly workDir: string;
 }
 
 export interface UiAccessConfig {
@@ -121,6 +135,12 @@ const Env = z.object({
   GITHUB_CONTENT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(80),
   GITHUB_CONTENT_PER_HOUR: z.coerce.number().int().min(1).max(10_000_000).default(500),
   PAVE_JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  PAVE_BUILDS: z.enum(['on', 'off']).optional(),
+  PAVE_GIT_URL: z.string().url().optional(),
+  PAVE_BUILD_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(6 * 3600_000).default(15 * 60_000),
+  PAVE_BUILD_OUTPUT_CAP: z.coerce.number().int().min(1_024).max(256 * 1024 * 1024).default(2 * 1024 * 1024),
+  PAVE_REGISTRY_AUTH: z.string().optional(),
+  PAVE_WORK_DIR: z.string().default('.pave-work'),
   PAVE_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('pave:'),
   PAVE_UI_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 32`)').optional(),
   GITHUB_CLIENT_ID: z.string().min(1).optional(),
@@ -234,5 +254,12 @@ export function loadConfig(
     ui: { ...(e.PAVE_UI_TOKEN ? { token: e.PAVE_UI_TOKEN } : {}), ...(uiGitHub ? { github: uiGitHub } : {}), metricsPublic: e.PAVE_METRICS_PUBLIC === 'true' },
     resync: { everyMs: e.PAVE_RESYNC_INTERVAL, maxRepositories: e.PAVE_RESYNC_MAX_REPOSITORIES, concurrency: e.PAVE_RESYNC_CONCURRENCY, maxApplies: e.PAVE_RESYNC_MAX_APPLIES },
     sweep: { everyMs: github.kind === 'app' ? e.PAVE_SWEEP_INTERVAL : 0, maxPages: e.PAVE_SWEEP_MAX_PAGES, maxRedeliveries: e.PAVE_SWEEP_MAX_REDELIVERIES },
+    // Builds need the repositories' git (a GitHub App or token): on by default there, off in the embedded default.
+    build: {
+      enabled: (e.PAVE_BUILDS ?? (github.kind === 'none' ? 'off' : 'on')) === 'on',
+      gitUrl: (e.PAVE_GIT_URL ?? e.GITHUB_WEB_URL).replace(/\/+$/, ''),
+      timeoutMs: e.PAVE_BUILD_TIMEOUT_MS, outputCapBytes: e.PAVE_BUILD_OUTPUT_CAP, workDir: e.PAVE_WORK_DIR,
+      ...(e.PAVE_REGISTRY_AUTH ? { registryAuth: e.PAVE_REGISTRY_AUTH } : {}),
+    },
   };
 }

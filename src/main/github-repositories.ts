@@ -36,9 +36,9 @@ export function createGitHubRepositories(config: AppConfig, logger: Logger, onRa
       }
       return source;
     },
-    async gitCredentials() {
+    async gitCredentials(installationId?: number) {
       if (config.github.kind === 'token') return { username: 'x-access-token', password: config.github.token };
-      const client = github.clients.forInstallation(config.stateInstallationId);
+      const client = github.clients.forInstallation(installationId ?? config.stateInstallationId);
       const { token } = (await client.auth({ type: 'installation' })) as { token: string };
       return { username: 'x-access-token', password: token };
     },

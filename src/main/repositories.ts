@@ -22,8 +22,11 @@ export interface Repositories {
   platform(installationId?: number): PlatformSource;
   /** The platform repository as webhooks name it (undefined in the embedded default). */
   readonly platformRepoForEvents?: string;
-  /** Credentials to push to a remote state repository (GitHub mode only). */
-  gitCredentials?(): Promise<{ username: string; password: string }>;
+  /**
+   * Git credentials (GitHub mode only): of `installationId` (a component repository's checkout), else
+   * of the state installation (pushing to a remote state repository).
+   */
+  gitCredentials?(installationId?: number): Promise<{ username: string; password: string }>;
   /** pave's own logins: their comments are never commands. */
   readonly botLogins: readonly string[];
   /** Embedded default: index every repository under the local directory. */

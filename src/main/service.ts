@@ -33,6 +33,7 @@ import { createWebhookApp } from '../webhooks/app.js';
 import { createMetrics, jobObserver } from '../webhooks/metrics.js';
 import { observeApplyPorts } from '../webhooks/observe-ports.js';
 import { createApplyPorts } from './apply-ports.js';
+import { createBuildSide } from './build-ports.js';
 import { createMaintenancePorts, startSchedules } from './maintenance.js';
 import { createRepositories, type Repositories } from './repositories.js';
 import { createCatalogSource, createEnvironmentOrder } from './web-sources.js';
@@ -97,11 +98,16 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     : undefined;
   if (!apply) logger.warn({}, 'no master key for secrets (PAVE_SECRET_KEY): pull requests are planned, merges are not applied');
   const index = createRedisComponentIndex(patient, { prefix: keyPrefix });
+  // Builds run in workers only; a web process never checks code out.
+  const buildSide = config.build.enabled && config.role !== 'web'
+    ? createBuildSide(config.build, repositories.gitCredentials ? (id) => repositories.gitCredentials!(id) : undefined, options.env ?? {})
+    : undefined;
   const deps: JobDeps = {
     repositories: repositories.forInstallation,
     platform: repositories.platform,
     state: createGitStateSource(stateRepository),
     ...(apply ? { apply } : {}),
+    ...(buildSide ? { build: buildSide.ports } : {}),
     ...createMaintenancePorts({ config, repositories, redis: patient, keyPrefix, index, metrics }),
     index,
     runs: createRedisRunStore(patient, { prefix: keyPrefix }),
@@ -184,6 +190,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
       schedules?.stop();
       await pool?.close();
       await apply?.close();
+      await buildSide?.close();
       await enqueuer.close();
       await flows.close();
       fast.disconnect();

@@ -60,6 +60,8 @@ export function serviceEnv(github: GitHubDouble, tmp: string, extra: Record<stri
     STATE_REPO: join(tmp, 'state.git'),
     LOG_LEVEL: 'info',
     PAVE_CONCURRENCY: '4',
+    // Builds need a registry and git over HTTP: the build tests turn them on.
+    PAVE_BUILDS: 'off',
     // No scheduled resync or sweep in the middle of a test; tests that want one run the job themselves.
     PAVE_RESYNC_INTERVAL: '0',
     PAVE_SWEEP_INTERVAL: '0',
@@ -112,14 +114,25 @@ export async function dropPostgresDatabasesLike(fragment: string): Promise<void>
   }
 }
 
-export async function startHarness(options: { inProcess?: boolean; env?: Record<string, string>; masterKey?: Uint8Array; clock?: Clock; platformFiles?: Record<string, string> } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  readonly inProcess?: boolean;
+  readonly env?: Record<string, string>;
+  readonly masterKey?: Uint8Array;
+  readonly clock?: Clock;
+  readonly platformFiles?: Record<string, string>;
+  /** Runs once the double is seeded, before the service starts; the variables it returns are added to the service's. */
+  readonly beforeStart?: (github: GitHubDouble, tmp: string) => Promise<Record<string, string>>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const github = await startGitHubDouble();
   seedOrganization(github);
   if (options.platformFiles) github.state.commit(PLATFORM, { files: options.platformFiles, message: 'test platform' });
   const tmp = await mkdtemp(join(tmpdir(), 'pave-e2e-'));
   const { prefix, cleanup } = testRedis();
   const bullPrefix = `bull-e2e-${randomBytes(4).toString('hex')}`;
-  const config = loadConfig(serviceEnv(github, tmp, options.env), { readFile: (p) => readFileSync(p, 'utf8'), randomSecret: () => 'unused' });
+  const extraEnv = { ...options.env, ...(options.beforeStart ? await options.beforeStart(github, tmp) : {}) };
+  const config = loadConfig(serviceEnv(github, tmp, extraEnv), { readFile: (p) => readFileSync(p, 'utf8'), randomSecret: () => 'unused' });
   const chunks: string[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { chunks.push(String(chunk)); done(); } });
   const harness: Harness = {
@@ -148,7 +161,7 @@ export async function startHarness(options: { inProcess?: boolean; env?: Record<
   if (options.inProcess !== false) {
     harness.service = await startService(config, {
       logger: createLogger('info', sink), keyPrefix: prefix, bullPrefix, graceMs: 2_000,
-      env: { ...ADMIN_ENV, ...options.env }, ...(options.masterKey ? { masterKey: options.masterKey } : {}),
+      env: { ...ADMIN_ENV, ...extraEnv }, ...(options.masterKey ? { masterKey: options.masterKey } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
     });
   }
@@ -156,10 +169,11 @@ export async function startHarness(options: { inProcess?: boolean; env?: Record<
 }
 
 /** Deliver `installation.created` for every repository and wait until the index has them. */
-export async function installEverything(h: Harness): Promise<void> {
-  const res = await h.deliver('installation', installationEvent('created', { installationId: INSTALLATION, account: ORG, repositories: [PLATFORM, ...REPOS] }));
+export async function installEverything(h: Harness, extraRepos: readonly string[] = []): Promise<void> {
+  const repos = [...REPOS, ...extraRepos];
+  const res = await h.deliver('installation', installationEvent('created', { installationId: INSTALLATION, account: ORG, repositories: [PLATFORM, ...repos] }));
   if (res.status !== 202) throw new Error(`installation delivery answered ${res.status}`);
-  await waitFor(() => h.github.count('GET /repos/{owner}/{repo}/git/trees/{tree_sha}') >= REPOS.length + 1 && indexed(h) >= REPOS.length, 'the index to fill');
+  await waitFor(() => h.github.count('GET /repos/{owner}/{repo}/git/trees/{tree_sha}') >= repos.length + 1 && indexed(h) >= repos.length, 'the index to fill');
 }
 
 let indexedCount = 0;
