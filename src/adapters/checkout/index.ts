@@ -1,1 +1,1 @@
-export { createGitSourceCheckout, type GitCredentials, type GitSourceCheckout, type GitSourceCheckoutOptions } from './source-checkout.js';
+export { createGitSourceCheckout, type GitCheckedOutSource, type GitCredentials, type GitSourceCheckout, type GitSourceCheckoutOptions } from './source-checkout.js';

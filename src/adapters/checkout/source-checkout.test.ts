@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +39,39 @@ function hostileRepo(name: string, build: (repo: string) => string): string {
   const sha = git(repo, 'commit-tree', tree, '-m', 'hostile');
   git(repo, 'update-ref', 'refs/heads/main', sha);
   return sha;
+}
+
+/**
+ * A proxy in front of git-http-backend that behaves like a server refusing unadvertised wants
+ * (`uploadpack.allowReachableSHA1InWant=false` without stateless RPC): an upload-pack request that
+ * wants a sha other than `tips` is answered with `ERR upload-pack: not our ref`.
+ */
+async function refusingProxy(target: number, tips: () => readonly string[]): Promise<{ url: (name: string) => string; refused: string[]; close: () => Promise<void> }> {
+  const refused: string[] = [];
+  const proxy: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const wants = [...body.toString('latin1').matchAll(/want ([0-9a-f]{40})/g)].map((m) => m[1]!);
+      const bad = wants.find((w) => !tips().includes(w));
+      if (req.method === 'POST' && bad) {
+        refused.push(bad);
+        const line = `ERR upload-pack: not our ref ${bad}\n`;
+        res.writeHead(200, { 'content-type': 'application/x-git-upload-pack-result' });
+        res.end(`${(line.length + 4).toString(16).padStart(4, '0')}${line}`);
+        return;
+      }
+      const upstream = httpRequest({ host: '127.0.0.1', port: target, path: req.url, method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 500, up.headers);
+        up.pipe(res);
+      });
+      upstream.end(body);
+    });
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  const { port } = proxy.address() as AddressInfo;
+  return { url: (name) => `http://127.0.0.1:${port}/${name}`, refused, close: () => new Promise<void>((r) => { proxy.closeAllConnections(); proxy.close(() => r()); }) };
 }
 
 beforeAll(async () => {
@@ -101,6 +136,8 @@ describe('git source checkout (isomorphic-git in a worker thread, git-http-backe
     const source = await checkout.checkout({ repo: 'owner/svc', sha: head, installationId: 42 });
     expect(calls).toEqual([42]);
     expect(source.sha).toBe(head);
+    expect(source.fetchedBy).toBe('sha');
+    expect(source.files).toBe(4);
     expect(await readFile(join(source.dir, 'README.md'), 'utf8')).toBe('second\n');
     expect(await readFile(join(source.dir, 'app', 'index.js'), 'utf8')).toContain('hi');
     expect((await stat(join(source.dir, 'app', 'bin', 'run.sh'))).mode & 0o111).not.toBe(0);
@@ -119,9 +156,28 @@ describe('git source checkout (isomorphic-git in a worker thread, git-http-backe
   it('fetches an older commit by its sha (not the branch tip)', async () => {
     const checkout = createGitSourceCheckout(options());
     const source = await checkout.checkout({ repo: 'owner/svc', sha: first });
+    expect(source.fetchedBy).toBe('sha');
     expect(await readFile(join(source.dir, 'README.md'), 'utf8')).toBe('first\n');
     expect(await readdir(source.dir)).toEqual(['README.md']);
     await source.dispose();
+  });
+
+  it('a server that will not serve a sha: its ref is fetched (depth 1, then deeper) and the commit found there', async () => {
+    const proxy = await refusingProxy(server.port, () => [head]);
+    try {
+      const checkout = createGitSourceCheckout(options({ urlFor: (repo) => proxy.url(`${repo}.git`), fallbackDepth: 5 }));
+      const source = await checkout.checkout({ repo: 'owner/svc', sha: first, ref: 'main' });
+      expect(proxy.refused).toEqual([first]);
+      expect(source.fetchedBy).toBe('ref');
+      expect(await readFile(join(source.dir, 'README.md'), 'utf8')).toBe('first\n');
+      await source.dispose();
+      // The tip itself is served by sha: no fallback.
+      const tip = await checkout.checkout({ repo: 'owner/svc', sha: head, ref: 'main' });
+      expect(tip.fetchedBy).toBe('sha');
+      await tip.dispose();
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('a commit the server does not have: NotFoundError naming the ref tried, nothing left behind', async () => {

@@ -50,7 +50,16 @@ export interface GitSourceCheckoutOptions {
   readonly maxHeapMb?: number;
 }
 
+/** A checkout, with how it was fetched (for tests and measurements). */
+export interface GitCheckedOutSource extends CheckedOutSource {
+  /** `sha`: the server served the commit itself; `ref`: it came with its ref's history. */
+  readonly fetchedBy: 'sha' | 'ref';
+  readonly files: number;
+  readonly bytes: number;
+}
+
 export interface GitSourceCheckout extends SourceCheckout {
+  checkout(request: CheckoutRequest, signal?: AbortSignal): Promise<GitCheckedOutSource>;
   /** Terminate every checkout under way and remove every directory not yet disposed. */
   dispose(): Promise<void>;
 }
@@ -67,7 +76,7 @@ export function createGitSourceCheckout(options: GitSourceCheckoutOptions): GitS
   const bases = new Set<string>();
   let disposed = false;
 
-  async function checkout(request: CheckoutRequest, signal?: AbortSignal): Promise<CheckedOutSource> {
+  async function checkout(request: CheckoutRequest, signal?: AbortSignal): Promise<GitCheckedOutSource> {
     if (disposed) throw new TerminalError('the source checkout was disposed');
     signal?.throwIfAborted();
     const credentials = options.credentials ? await options.credentials(request.installationId) : undefined;
@@ -83,8 +92,9 @@ export function createGitSourceCheckout(options: GitSourceCheckoutOptions): GitS
       url, sha: request.sha, ...(request.ref ? { ref: request.ref } : {}), gitdir: join(base, 'git'), dir: join(base, 'src'),
       ...(credentials ? { credentials: { username: credentials.username, password: credentials.password } } : {}), ...limits,
     };
+    let result: Extract<WorkerReply, { ok: true }>;
     try {
-      await runWorker(input, request, signal);
+      result = await runWorker(input, request, signal);
     } catch (err) {
       await remove();
       throw err;
@@ -94,6 +104,9 @@ export function createGitSourceCheckout(options: GitSourceCheckoutOptions): GitS
     return {
       dir: input.dir,
       sha: request.sha,
+      fetchedBy: result.fetchedBy,
+      files: result.files,
+      bytes: result.bytes,
       async dispose() {
         if (gone) return;
         gone = true;
@@ -102,26 +115,27 @@ export function createGitSourceCheckout(options: GitSourceCheckoutOptions): GitS
     };
   }
 
-  function runWorker(input: FetchTreeInput, request: CheckoutRequest, signal: AbortSignal | undefined): Promise<void> {
+  function runWorker(input: FetchTreeInput, request: CheckoutRequest, signal: AbortSignal | undefined): Promise<Extract<WorkerReply, { ok: true }>> {
     const what = `checkout of ${request.repo}@${request.sha.slice(0, 12)}`;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const worker = startWorker(input, options.maxHeapMb ?? 2048);
       let settled = false;
       const entry = { stop: (reason: Error) => finish(reason) };
       const timer = setTimeout(() => finish(new TransientError(`${what} took longer than ${timeoutMs} ms`)), timeoutMs);
       const onAbort = () => finish(abortError(signal, what));
-      function finish(outcome: Error | undefined): void {
+      function finish(outcome: Error | Extract<WorkerReply, { ok: true }>): void {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         active.delete(entry);
         // terminate() resolves once the thread has stopped: nothing writes into the directory after.
-        void worker.terminate().then(() => (outcome ? reject(outcome) : resolve()), () => (outcome ? reject(outcome) : resolve()));
+        const settle = () => (outcome instanceof Error ? reject(outcome) : resolve(outcome));
+        void worker.terminate().then(settle, settle);
       }
       active.add(entry);
       signal?.addEventListener('abort', onAbort, { once: true });
-      worker.once('message', (reply: WorkerReply) => finish(reply.ok ? undefined : replyError(reply, what)));
+      worker.once('message', (reply: WorkerReply) => finish(reply.ok ? reply : replyError(reply, what)));
       worker.once('error', (err: Error) => {
         const code = (err as { code?: unknown }).code;
         finish(code === 'ERR_WORKER_OUT_OF_MEMORY'
