@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, NotFoundError, RateLimitedError, TerminalError, TransientError } from '../../domain/errors.js';
-import { INSTALLATION, useGitHubHarness } from '../../../test/github-double/adapter-harness.js';
+import { FAST_RETRY, INSTALLATION, useGitHubHarness } from '../../../test/github-double/adapter-harness.js';
 import { primaryRateLimit, secondaryRateLimit, serverError, tooManyRequests } from '../../../test/github-double/index.js';
 import { ContentBudget } from './content-budget.js';
+import { createGitHubClients } from './client.js';
 import { createGitHubAdapters } from './index.js';
 
 const TOKENS = 'POST /app/installations/{installation_id}/access_tokens';
@@ -79,6 +80,21 @@ describe('GitHub errors through the client', () => {
 
     expect(await h.build().forInstallation(INSTALLATION).reader.defaultBranch('acme/flaky')).toBe('main');
     expect(h.github.requests.filter((r) => r.operation === REPO).map((r) => r.status)).toEqual([500, 500, 200]);
+  });
+
+  it('counts retries per call: a retry never slows the next call down (the shared request defaults stay untouched)', async () => {
+    const clients = createGitHubClients({ apiUrl: h.github.url, auth: { kind: 'app', appId: h.github.app.id, privateKey: h.github.app.privateKey }, retry: FAST_RETRY });
+    const octokit = clients.forInstallation(INSTALLATION);
+    h.github.clearRequests();
+
+    for (let i = 0; i < 3; i++) {
+      h.github.inject(REPO, serverError(500), 2);
+      expect((await octokit.rest.repos.get({ owner: 'acme', repo: 'flaky' })).data.default_branch).toBe('main');
+    }
+
+    expect(h.github.requests.filter((r) => r.operation === REPO).map((r) => r.status)).toEqual([500, 500, 200, 500, 500, 200, 500, 500, 200]);
+    // plugin-retry keeps its count on `options.request`; the 4th call's first retry would wait (6+1)² units otherwise.
+    expect((octokit.request.endpoint.DEFAULTS.request as { retryCount?: number } | undefined)?.retryCount).toBeUndefined();
   });
 
   it('gives up on a 5xx that persists with TransientError', async () => {

@@ -127,6 +127,12 @@ export function createGitHubClients(options: GitHubClientOptions): GitHubClients
       const path = new URL(url).pathname.slice(apiPath.length);
       if (createsContent(method, path)) budget.take(actor);
       try {
+        // A request object of its own per call: @octokit/plugin-retry keeps its count on
+        // `options.request.retryCount`, which is otherwise the client's shared default — after a call
+        // that used up its retries, the next call's first retry waited (3+1)² units instead of 1.
+        // Replaced in place: every hook of this call holds this same options object.
+        const { retryCount: _stale, ...own } = (endpoint.request ?? {}) as Record<string, unknown>;
+        endpoint.request = own;
         const response = await request(endpoint);
         observe(response.headers as ResponseHeaders);
         return response;
