@@ -97,7 +97,8 @@ it('re-deploys every deployed component a platform merge touches, and reports pr
 
   // The same push again (a redelivery) changes nothing.
   const head = git(['rev-parse', 'main']);
-  expect((await h.deliver('push', merged.push)).status).toBe(202);
+  // (The ingress may already answer 200 for a body it has seen; either way nothing may run twice.)
+  expect([200, 202]).toContain((await h.deliver('push', merged.push)).status);
   await new Promise((r) => setTimeout(r, 1_500));
   expect(git(['rev-parse', 'main'])).toBe(head);
 }, 120_000);
