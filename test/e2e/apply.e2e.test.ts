@@ -16,14 +16,13 @@ import { createSecretCipher } from '../../src/adapters/secrets/index.js';
 import type { EncryptedSecret } from '../../src/domain/apply.js';
 import { pushEventFromDouble } from '../fixtures/github/index.js';
 import { testRedis } from '../helpers/redis.js';
-import { installEverything, startHarness, waitFor, type Harness } from './harness.js';
+import { installEverything, startHarness, waitFor, type Harness, installSealingCertificate } from './harness.js';
 
 const REPO = 'acme-bank/investment-banking-backend';
 const suffix = randomBytes(3).toString('hex');
 const COMPONENT = `portfolio-${suffix}`;
 const masterKey = randomBytes(32);
 let h: Harness;
-let certDir: string;
 
 function git(args: string[]): string {
   return execFileSync('git', ['--git-dir', join(h.tmp, 'state.git'), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -32,9 +31,7 @@ function git(args: string[]): string {
 beforeAll(async () => {
   h = await startHarness({ masterKey, env: { PAVE_MARKET_DATA_SANDBOX_KEY: `md-key-${suffix}` } });
   // The cluster's sealing key: made here, so the test can prove what was sealed.
-  certDir = h.tmp;
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(certDir, 'seal.key'), '-out', join(certDir, 'seal.pem'), '-days', '1', '-subj', '/CN=sealed-secret/O=sealed-secret'], { stdio: 'ignore' });
-  h.github.state.commit('acme-bank/platform', { files: { 'certificates/development.pem': readFileSync(join(certDir, 'seal.pem'), 'utf8') } });
+  installSealingCertificate(h);
   await installEverything(h);
 }, 90_000);
 

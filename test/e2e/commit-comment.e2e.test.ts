@@ -3,15 +3,13 @@
  * like a merge, and its result is commented on the commit: exactly one sticky comment, even when
  * the report job fails after posting it and runs again.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pushEventFromDouble } from '../fixtures/github/index.js';
 import { secondaryRateLimit } from '../github-double/index.js';
-import { installEverything, startHarness, waitFor, type Harness } from './harness.js';
+import { installEverything, startHarness, waitFor, type Harness, installSealingCertificate } from './harness.js';
 
 const REPO = 'acme-bank/investment-banking-backend';
 const suffix = randomBytes(3).toString('hex');
@@ -24,8 +22,7 @@ let h: Harness;
 
 beforeAll(async () => {
   h = await startHarness({ masterKey: randomBytes(32), env: { PAVE_MARKET_DATA_SANDBOX_KEY: `md-key-${suffix}` } });
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(h.tmp, 'seal.key'), '-out', join(h.tmp, 'seal.pem'), '-days', '1', '-subj', '/CN=sealed-secret/O=sealed-secret'], { stdio: 'ignore' });
-  h.github.state.commit('acme-bank/platform', { files: { 'certificates/development.pem': readFileSync(join(h.tmp, 'seal.pem'), 'utf8') } });
+  installSealingCertificate(h);
   await installEverything(h);
 }, 90_000);
 

@@ -33,7 +33,7 @@ import { installationEvent, pullRequestEventFromDouble, pushEventFromDouble, web
 import { dumpGitObjects, dumpRedis, recordSeen, recordStateRepositorySecrets } from '../helpers/leak-registry.js';
 import { deleteKeys } from '../helpers/redis-server.js';
 import { REDIS_URL, testRedis } from '../helpers/redis.js';
-import { ADMIN_ENV, INSTALLATION, LOCAL_ENVIRONMENTS_ENV, localEnvironmentFiles, ORG, PLATFORM, REPOS, SECRET, seedOrganization, serviceEnv, waitFor } from './harness.js';
+import { ADMIN_ENV, INSTALLATION, LOCAL_ENVIRONMENTS_ENV, localEnvironmentFiles, ORG, PLATFORM, REPOS, SECRET, seedOrganization, serviceEnv, waitFor, makeSealingCertificate } from './harness.js';
 
 const RUNS = Number(process.env.PAVE_CRASH_RUNS ?? 10);
 const ENVIRONMENTS = ['development', 'staging'] as const;
@@ -89,9 +89,8 @@ beforeAll(async () => {
   github = await startGitHubDouble();
   seedOrganization(github);
   tmp = await mkdtemp(join(tmpdir(), 'pave-crash-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(tmp, 'seal.key'), '-out', join(tmp, 'seal.pem'), '-days', '1', '-subj', '/CN=sealed-secret'], { stdio: 'ignore' });
   // Staging's database servers are the local ones too, so that auto-promotion deploys there.
-  github.state.commit(PLATFORM, { files: { ...localEnvironmentFiles(), 'certificates/development.pem': readFileSync(join(tmp, 'seal.pem'), 'utf8') } });
+  github.state.commit(PLATFORM, { files: { ...localEnvironmentFiles(), 'certificates/development.pem': makeSealingCertificate(tmp) } });
   const sink = new Writable({ write(chunk, _e, done) { logs.push(String(chunk)); done(); } });
   web = await startService(loadConfig(env({ PAVE_ROLE: 'web' }), { readFile: (p) => readFileSync(p, 'utf8'), randomSecret: () => 'unused' }), { logger: createLogger('info', sink), env: { ...ADMIN_ENV } });
   worker = startWorker();

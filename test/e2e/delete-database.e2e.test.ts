@@ -15,7 +15,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { OrphanFile } from '../../src/domain/orphans.js';
 import { pullRequestEventFromDouble, pushEventFromDouble } from '../fixtures/github/index.js';
 import { issueCommentEvent } from '../fixtures/github/webhook-payloads.js';
-import { INSTALLATION, installEverything, startHarness, waitFor, type Harness } from './harness.js';
+import { INSTALLATION, installEverything, startHarness, waitFor, type Harness, installSealingCertificate } from './harness.js';
 
 const REPO = 'acme-bank/investment-banking-backend';
 const FILE = '.choreo/component.yaml';
@@ -41,8 +41,7 @@ async function pgRows(sql: string, params: unknown[]): Promise<unknown[]> {
 
 beforeAll(async () => {
   h = await startHarness({ masterKey: randomBytes(32), env: { PAVE_MARKET_DATA_SANDBOX_KEY: `md-key-${suffix}` } });
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(h.tmp, 'seal.key'), '-out', join(h.tmp, 'seal.pem'), '-days', '1', '-subj', '/CN=sealed-secret/O=sealed-secret'], { stdio: 'ignore' });
-  h.github.state.commit('acme-bank/platform', { files: { 'certificates/development.pem': readFileSync(join(h.tmp, 'seal.pem'), 'utf8') } });
+  installSealingCertificate(h);
   await installEverything(h);
 }, 90_000);
 

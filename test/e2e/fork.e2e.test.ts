@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { issueCommentEvent, pullRequestEventFromDouble, pushEventFromDouble } from '../fixtures/github/index.js';
-import { INSTALLATION, installEverything, startHarness, waitFor, type Harness } from './harness.js';
+import { INSTALLATION, installEverything, startHarness, waitFor, type Harness, installSealingCertificate } from './harness.js';
 
 const REPO = 'acme-bank/investment-banking-backend';
 const FORK = 'mallory/investment-banking-backend';
@@ -31,8 +31,7 @@ beforeAll(async () => {
   // The apply side is configured (a master key, a sealing certificate, admin credentials): the
   // fork must stay away from it by design, not because it is missing.
   h = await startHarness({ masterKey: randomBytes(32), env: { PAVE_MARKET_DATA_SANDBOX_KEY: `md-key-${suffix}` } });
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(h.tmp, 'seal.key'), '-out', join(h.tmp, 'seal.pem'), '-days', '1', '-subj', '/CN=sealed-secret/O=sealed-secret'], { stdio: 'ignore' });
-  h.github.state.commit('acme-bank/platform', { files: { 'certificates/development.pem': readFileSync(join(h.tmp, 'seal.pem'), 'utf8') } });
+  installSealingCertificate(h);
   await installEverything(h);
 }, 90_000);
 

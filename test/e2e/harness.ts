@@ -3,6 +3,7 @@
  * and the four component repositories, installation 7), real Redis under a unique prefix, and the
  * pave service (in process, or as separate web and worker processes) pointed at both.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -98,6 +99,20 @@ export const LOCAL_ENVIRONMENTS_ENV: Record<string, string> = Object.fromEntries
   [`PAVE_${e}_MYSQL_ADMIN_USER`, 'root'], [`PAVE_${e}_MYSQL_ADMIN_PASSWORD`, ''],
   [`PAVE_${e}_REDIS_ADMIN_USER`, 'default'], [`PAVE_${e}_REDIS_ADMIN_PASSWORD`, ''],
 ]));
+
+/**
+ * Make a sealing key pair for the cluster of `environment` (in `dir`) and return the certificate's PEM; the
+ * tests keep the private key (`<dir>/seal.key`) to prove what was sealed.
+ */
+export function makeSealingCertificate(dir: string): string {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'seal.key'), '-out', join(dir, 'seal.pem'), '-days', '1', '-subj', '/CN=sealed-secret/O=sealed-secret'], { stdio: 'ignore' });
+  return readFileSync(join(dir, 'seal.pem'), 'utf8');
+}
+
+/** Give development's cluster a sealing certificate (key in `<h.tmp>/seal.key`) on the platform's default branch. */
+export function installSealingCertificate(h: Harness): void {
+  h.github.state.commit(PLATFORM, { files: { 'certificates/development.pem': makeSealingCertificate(h.tmp) } });
+}
 
 /** Drop the PostgreSQL databases whose names contain `fragment`, and their owners (test cleanup). */
 export async function dropPostgresDatabasesLike(fragment: string): Promise<void> {
