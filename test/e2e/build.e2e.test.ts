@@ -122,6 +122,12 @@ it('builds the merged sha into an image in the registry and deploys it by digest
   const listing = execFileSync('tar', ['-tzf', '-'], { input: layer, encoding: 'utf8' });
   expect(listing).toMatch(/app\/index\.html/);
   expect(listing).toMatch(/app\/BUILD/);
+
+  // Auto-promotion pins the same digest in staging: built once, promoted unchanged.
+  await waitFor(() => lastStatus(sha, 'pave/deploy/staging')?.state === 'success', 'staging', 60_000);
+  const staging = JSON.parse(stateGit(['show', `main:environments/staging/e2e-sites/${COMPONENT}/release.json`])) as { image: string };
+  expect(staging.image).toBe(release.image);
+  expect(h.github.state.repo(REPO).statuses.filter((s) => s.sha === sha && s.context === 'pave/build' && s.state === 'success')).toHaveLength(1);
 }, 120_000);
 
 it('refuses to build a merge that adds a private key, naming the file and line, and deploys nothing new', async () => {
