@@ -4,7 +4,8 @@
  * A child process serves three targets side by side: a bare hono route answering 202 (the
  * floor), pave's app with the real Redis delivery dedupe and a no-op enqueue (labelled as such),
  * and pave's app with the real dedupe and the real BullMQ enqueuer. This process drives each with
- * autocannon: (a) as fast as 20 connections go for 5 s, (b) a fixed 500 requests/s for 5 s. Every
+ * autocannon: (a) as fast as 20 connections go for 5 s, (b) each fixed rate of BENCH_RATES
+ * (default 250,500,1000 requests/s) for 5 s. Every
  * request is a correctly signed ~6 KB `pull_request.opened` delivery with a unique delivery id,
  * pull-request number and head sha, so every one is verified, routed, deduped and enqueued.
  *
@@ -14,11 +15,12 @@
  * Each measurement is the median of interleaved rounds (the machine may be shared).
  *
  * Environment: REDIS_URL (default redis://127.0.0.1:6379), BENCH_SECONDS (default 5),
- * BENCH_ROUNDS (default 3), BENCH_AUTOPIPELINE=0 (dedupe connection without ioredis auto-pipelining).
+ * BENCH_ROUNDS (default 3), BENCH_RATES (default 250,500,1000), BENCH_AUTOPIPELINE=0 (dedupe connection without ioredis auto-pipelining).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { Redis } from 'ioredis';
@@ -35,6 +37,7 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const AUTOPIPELINE = process.env.BENCH_AUTOPIPELINE !== '0';
+const RATES = (process.env.BENCH_RATES ?? '250,500,1000').split(',').map(Number);
 
 interface Targets {
   bare: number;
@@ -155,6 +158,7 @@ async function main(): Promise<void> {
   const template = payloadTemplate();
 
   console.log(`pave webhook ingress benchmark · node ${process.version} · ${new Date().toISOString()}`);
+  console.log(`${cpus().length} cores · ${(totalmem() / 2 ** 30).toFixed(1)} GiB · load ${loadavg().map((l) => l.toFixed(2)).join('/')} (1/5/15 min) at the start`);
   console.log(`payload ${template.length} bytes (pull_request.opened), ${SECONDS} s per run, ${ROUNDS} interleaved rounds (medians), server in a child process, Redis ${REDIS_URL}, dedupe auto-pipelining ${AUTOPIPELINE ? 'on' : 'off'}`);
   console.log('');
   const names: [keyof Targets, string][] = [
@@ -165,7 +169,8 @@ async function main(): Promise<void> {
   for (const [key] of names) await load(targets[key], template, `warm-${key}`, undefined, 1); // JIT warm-up
 
   const rows: string[] = [];
-  for (const [mode, rate] of [['max, 20 connections', undefined], ['fixed 500 req/s', 500]] as const) {
+  const modes: [string, number | undefined][] = [['max, 20 connections', undefined], ...RATES.map((r) => [`fixed ${r} req/s`, r] as [string, number])];
+  for (const [mode, rate] of modes) {
     // Rounds interleave the targets, so that a noisy neighbour slows all of them alike; each
     // round's ratio compares runs seconds apart.
     const runs = new Map<keyof Targets, { rate: number; p50: number; p99: number; errors: number; ratio: number; cpu: number }[]>();
@@ -187,6 +192,7 @@ async function main(): Promise<void> {
       rows.push(`| ${label} | ${mode} | ${Math.round(median(list.map((r) => r.rate)))} | ${median(list.map((r) => r.p50))} | ${median(list.map((r) => r.p99))} | ${errors} | ${median(list.map((r) => r.ratio)).toFixed(2)} | ${Math.round(median(list.map((r) => r.cpu)))} |`);
     }
   }
+  console.log(`load at the end ${loadavg().map((l) => l.toFixed(2)).join('/')}\n`);
   console.log('| target | load | req/s | p50 ms | p99 ms | errors | ratio to bare | server CPU µs/req |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const row of rows) console.log(row);
