@@ -127,7 +127,9 @@ export async function startPaveProcesses(github: GitHubDouble, tmp: string, work
     ...prefixes, ...extra,
   };
   const start = (role: 'web' | 'worker', more: Record<string, string>) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/start.ts'], {
+    // BENCH_CPU_PROF=<dir>: each worker writes a V8 CPU profile there when it exits.
+    const profile = role === 'worker' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main/start.ts'], {
       env: { PATH: process.env.PATH ?? '', ...serviceEnv(github, tmp, { PAVE_ROLE: role, ...env, ...more }) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
