@@ -149,7 +149,13 @@ it('a resync repairs a merge whose webhook never came and a missing state entry;
   // In sync now: a resync finds nothing, asks for nothing, commits nothing.
   const stateHead = git(['rev-parse', 'main']);
   const statuses = h.github.state.repo(REPO).statuses.length;
+  const requestsBefore = h.github.requests.length;
   await runScheduled({ kind: 'resync', trigger: `resync-2-${suffix}` });
+  const calls = h.github.requests.slice(requestsBefore).map((r) => r.operation);
+  // Bounded work when nothing moved: the listings and one head lookup per repository (and the
+  // platform's); trees and blobs are cached by sha. (Measured: 8 requests for 5 repositories.)
+  expect(calls.filter((o) => /git\/(trees|blobs)/.test(String(o)))).toEqual([]);
+  expect(calls.length).toBeLessThanOrEqual(2 + (REPOS.length + 1) + 1);
   await new Promise((r) => setTimeout(r, 1_000));
   expect(logCount('resync: drift found')).toBe(drifts + 1);
   expect(git(['rev-parse', 'main'])).toBe(stateHead);
