@@ -6,7 +6,7 @@
  */
 import type { BuildLogLine } from '../domain/build.js';
 import type { ComponentDescriptor } from '../domain/component.js';
-import { ConfigError } from '../domain/errors.js';
+import { ConfigError, TransientError } from '../domain/errors.js';
 import type { PlatformConfig } from '../domain/platform.js';
 import type { EnvironmentPlan } from '../domain/plan.js';
 import type { Run } from '../domain/runs.js';
@@ -82,7 +82,16 @@ async function applyMerge(deps: JobDeps, job: ApplyRepository, ctx: JobContext):
     }
     if (built) builds.push({ component: descriptor.name, ok: true, summary: built.summary });
     const outcome = await deployToEnvironment(deps, apply, config, { repo: job.repo, sha: job.sha, ...(job.prNumber ? { prNumber: job.prNumber } : {}), actor: job.actor, receivedAt: job.receivedAt, owner: runId(job) }, descriptor, envPlan, ctx,
-      { how: 'merge', ...(built ? { image: { image: built.image, source: `built from ${job.sha.slice(0, 7)} with preset ${descriptor.build!.preset}` } } : {}) });
+      { how: 'merge', ...(built ? { image: { image: built.image, source: `built from ${job.sha.slice(0, 7)} with preset ${descriptor.build!.preset}` } } : {}) })
+      .catch(async (err: unknown) => {
+        // A server that is down (a TransientError naming it) is retried by the queue: say so on the
+        // environment's status meanwhile, so the merge does not look stuck. Best effort.
+        if (err instanceof TransientError && ctx.willRetry(err)) {
+          await ports.statuses.setStatus(job.repo, job.sha, { context: `pave/deploy/${first}`, state: 'pending', description: `retrying: ${err.message}`.slice(0, 140) })
+            .catch((e: unknown) => ctx.logger.warn({ err: String(e) }, 'retry status not posted'));
+        }
+        throw err;
+      });
     outcomes.push(outcome);
     if (outcome.state === 'success' && cp.project && cp.pipeline) {
       next.push(...autoPromotionAfter(config, cp.pipeline, first, {
