@@ -86,8 +86,10 @@ async function applyMerge(deps: JobDeps, job: ApplyRepository, ctx: JobContext):
       .catch(async (err: unknown) => {
         // A server that is down (a TransientError naming it) is retried by the queue: say so on the
         // environment's status meanwhile, so the merge does not look stuck. Best effort.
-        if (err instanceof TransientError && ctx.willRetry(err)) {
-          await ports.statuses.setStatus(job.repo, job.sha, { context: `pave/deploy/${first}`, state: 'pending', description: `retrying: ${err.message}`.slice(0, 140) })
+        // When the retries run out, the same status says pave gave up (it would stay pending otherwise).
+        if (err instanceof TransientError) {
+          const retrying = ctx.willRetry(err);
+          await ports.statuses.setStatus(job.repo, job.sha, { context: `pave/deploy/${first}`, state: retrying ? 'pending' : 'error', description: `${retrying ? 'retrying' : 'gave up'}: ${err.message}`.slice(0, 140) })
             .catch((e: unknown) => ctx.logger.warn({ err: String(e) }, 'retry status not posted'));
         }
         throw err;

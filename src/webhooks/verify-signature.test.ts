@@ -58,6 +58,7 @@ describe('verifySignature', () => {
     expect(await verifySignature([SECRET], '', sign(''))).toBe(false);
     expect(await verifySignature([], BODY, sign(BODY))).toBe(false);
     expect(await verifySignature([''], BODY, sign(BODY, ''))).toBe(false);
+    expect(await verifySignature(['', SECRET], BODY, sign(BODY))).toBe(true);
   });
 
   it('accepts any of the secrets of a rotation', async () => {

@@ -22,7 +22,8 @@ export async function verifySignature(secrets: readonly string[], payload: strin
     try {
       if (await verify(secret, payload, signature)) return true;
     } catch {
-      return false;
+      // An unusable secret (empty) matches nothing; the others of a rotation still count.
+      continue;
     }
   }
   return false;
