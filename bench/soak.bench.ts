@@ -12,7 +12,8 @@
  * last head.
  *
  * Printed: start, end and max RSS per process, and the slope of a least-squares line through the
- * samples after the first minute (warm-up: JIT, caches, connection pools), in MiB per 10 minutes.
+ * samples after the first two minutes (warm-up: JIT, caches, connection pools; a quarter of a
+ * shorter run), and through the second half, in MiB per 10 minutes.
  * GitHub pacing is off (spacing 0), to put the load on pave rather than on GitHub's limits.
  */
 import { readFileSync } from 'node:fs';
@@ -32,7 +33,7 @@ const SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
 const RATE = Number(process.env.BENCH_SOAK_RATE ?? 5);
 const PRS = Number(process.env.BENCH_SOAK_PRS ?? 20);
 const SAMPLE_MS = Number(process.env.BENCH_SOAK_SAMPLE_MS ?? 10_000);
-const WARMUP_MS = Math.min(60_000, (SECONDS * 1000) / 4);
+const WARMUP_MS = Math.min(120_000, (SECONDS * 1000) / 4);
 
 /** The descriptor file of each example repository's first component. */
 const DESCRIPTOR: Record<string, string> = {
@@ -124,12 +125,13 @@ try {
   console.log(`pave soak · ${(sendMs / 1000).toFixed(0)} s at ${RATE} deliveries/s (${sent} deliveries: ${PRS} open pull requests, 4 of 5 a synchronize with a new commit, 1 of 5 an ignored comment) · web and worker as separate processes, PAVE_CONCURRENCY=4 · node ${process.version} · ${cpus().length} cores · ${(totalmem() / 2 ** 30).toFixed(1)} GiB · ${new Date().toISOString()}`);
   console.log(`load ${loadAtStart.map((l) => l.toFixed(2)).join('/')} at the start, ${loadEnd.map((l) => l.toFixed(2)).join('/')} at the end (1/5/15 min)`);
   console.log(`answers: ${[...answers].map(([s, c]) => `${c}× ${s || 'network error'}`).join(', ')}; queue drained ${(drainMs / 1000).toFixed(1)} s after the last delivery; failed jobs ${failed}; jobs completed ${pave.count('job completed')}; samples every ${SAMPLE_MS / 1000} s: ${samples.length}\n`);
-  console.log('| process | RSS start MiB | RSS end MiB | RSS max MiB | slope after the first minute, MiB / 10 min |');
-  console.log('|---|---:|---:|---:|---:|');
+  console.log(`| process | RSS start MiB | RSS end MiB | RSS max MiB | slope after ${WARMUP_MS / 1000} s, MiB / 10 min | slope of the second half, MiB / 10 min |`);
+  console.log('|---|---:|---:|---:|---:|---:|');
   for (const key of ['web', 'worker'] as const) {
     const values = samples.map((s) => s[key]);
     const after = samples.filter((s) => s.t >= WARMUP_MS);
-    console.log(`| ${key} | ${values[0]!.toFixed(0)} | ${values.at(-1)!.toFixed(0)} | ${Math.max(...values).toFixed(0)} | ${(slope(after.map((s) => [s.t, s[key]])) * 600_000).toFixed(1)} |`);
+    const half = samples.filter((s) => s.t >= (SECONDS * 1000) / 2);
+    console.log(`| ${key} | ${values[0]!.toFixed(0)} | ${values.at(-1)!.toFixed(0)} | ${Math.max(...values).toFixed(0)} | ${(slope(after.map((s) => [s.t, s[key]])) * 600_000).toFixed(1)} | ${(slope(half.map((s) => [s.t, s[key]])) * 600_000).toFixed(1)} |`);
   }
   if (process.env.BENCH_SOAK_SAMPLES) console.log(`\n${samples.map((s) => `${(s.t / 1000).toFixed(0)}s web ${s.web.toFixed(1)} worker ${s.worker.toFixed(1)}`).join('\n')}`);
 } finally {
