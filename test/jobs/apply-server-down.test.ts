@@ -12,17 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLocalStateRepository } from '../../src/adapters/git/local-state-repository.js';
-import { createRedisComponentIndex } from '../../src/adapters/redis/component-index.js';
-import { createRedisRunStore } from '../../src/adapters/redis/run-store.js';
 import { TransientError } from '../../src/domain/errors.js';
 import { silentLogger } from '../../src/domain/logger.js';
 import type { JobDeps } from '../../src/jobs/context.js';
 import { handleJob } from '../../src/jobs/handle-job.js';
-import { createPlatformSource } from '../../src/jobs/platform-source.js';
 import { createApplyPorts } from '../../src/main/apply-ports.js';
 import { INSTALLATION, useGitHubHarness } from '../github-double/adapter-harness.js';
 import { filesFromDirectory } from '../github-double/index.js';
 import { closedPort } from '../providers/local-servers.js';
+import { testJobDeps } from '../helpers/job-deps.js';
 import { testRedis } from '../helpers/redis.js';
 
 const PLATFORM = 'acme-bank/platform';
@@ -47,19 +45,11 @@ beforeAll(async () => {
   gh.createRepo(REPO, { installationId: INSTALLATION, files: { ...files, '.choreo/component.yaml': descriptor } });
   sha = gh.commit(REPO, { files: { 'README.md': 'a merge\n' }, message: 'a merge' });
   tmp = await mkdtemp(join(tmpdir(), 'pave-server-down-'));
-  deps = {
-    repositories: () => h.ports,
-    platform: () => createPlatformSource(h.ports.reader, PLATFORM),
-    state: { snapshot: async () => new Map() },
-    index: createRedisComponentIndex(r.redis, { prefix: r.prefix }),
-    runs: createRedisRunStore(r.redis, { prefix: r.prefix }),
-    enqueue: async () => undefined,
-    clock: { now: () => new Date('2026-11-23T12:00:00Z') },
-    publicUrl: 'http://pave.test',
-    logger: silentLogger,
+  deps = testJobDeps({
+    ports: h.ports, platformRepo: PLATFORM, redis: r,
     apply: createApplyPorts({ masterKey: randomBytes(32), state: createLocalStateRepository({ dir: join(tmp, 'state.git') }), redis: r.redis, keyPrefix: r.prefix,
       env: { PAVE_PG_ADMIN_USER: 'postgres', PAVE_PG_ADMIN_PASSWORD: '', PAVE_MARKET_DATA_SANDBOX_KEY: 'md-sandbox-key' } }),
-  };
+  });
 });
 
 afterAll(async () => {

@@ -15,20 +15,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContentBudget } from '../../src/adapters/github/index.js';
 import { createLocalStateRepository } from '../../src/adapters/git/local-state-repository.js';
-import { createRedisComponentIndex } from '../../src/adapters/redis/component-index.js';
-import { createRedisRunStore } from '../../src/adapters/redis/run-store.js';
 import { silentLogger } from '../../src/domain/logger.js';
 import type { PromotionLedger } from '../../src/domain/promotion.js';
 import type { JobContext, JobDeps } from '../../src/jobs/context.js';
 import { handleJob } from '../../src/jobs/handle-job.js';
 import { ledgerPath } from '../../src/jobs/ledger.js';
-import { createPlatformSource } from '../../src/jobs/platform-source.js';
 import { createApplyPorts } from '../../src/main/apply-ports.js';
 import type { JobRequest } from '../../src/queue/jobs.js';
 import { routeEvent } from '../../src/webhooks/route-event.js';
 import { anIssueCommentEvent } from '../fixtures/webhooks/payloads.js';
 import { INSTALLATION, useGitHubHarness } from '../github-double/adapter-harness.js';
 import { filesFromDirectory } from '../github-double/index.js';
+import { testJobDeps } from '../helpers/job-deps.js';
 import { testRedis } from '../helpers/redis.js';
 
 const ORG = 'acme-bank';
@@ -143,18 +141,10 @@ beforeAll(async () => {
   await resetLedger();
   // Some 500 comments and reactions in a minute: more than GitHub's content-creation budget allows.
   const ports = h.build({ budget: new ContentBudget({ perMinute: 100_000, perHour: 100_000 }) }).forInstallation(INSTALLATION);
-  deps = {
-    repositories: () => ports,
-    platform: () => createPlatformSource(ports.reader, PLATFORM),
-    state: { snapshot: async () => new Map() },
-    index: createRedisComponentIndex(r.redis, { prefix: r.prefix }),
-    runs: createRedisRunStore(r.redis, { prefix: r.prefix }),
-    enqueue: async (jobs) => void enqueued.push(...jobs),
-    clock: { now: () => new Date('2026-11-23T12:00:00Z') },
-    publicUrl: 'http://pave.test',
-    logger: silentLogger,
+  deps = testJobDeps({
+    ports: ports, platformRepo: PLATFORM, redis: r, enqueued: enqueued,
     apply: createApplyPorts({ masterKey: randomBytes(32), state, redis: r.redis, keyPrefix: r.prefix, env: {} }),
-  };
+  });
   await handleJob(deps, { kind: 'index-repo', installationId: INSTALLATION, deliveryId: 'd-index', receivedAt: 0, repo: REPO }, ctx);
   expect((await deps.index.get(REPO))?.components.map((c) => c.name)).toEqual([COMPONENT]);
 });

@@ -6,17 +6,14 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisComponentIndex } from '../../src/adapters/redis/component-index.js';
-import { createRedisRunStore } from '../../src/adapters/redis/run-store.js';
-import type { ApplyPorts } from '../../src/domain/apply.js';
 import { silentLogger } from '../../src/domain/logger.js';
 import { PLAN_MARKER, type JobContext, type JobDeps } from '../../src/jobs/context.js';
 import { handleJob } from '../../src/jobs/handle-job.js';
 import { FORK_NOTE } from '../../src/jobs/fork.js';
-import { createPlatformSource } from '../../src/jobs/platform-source.js';
 import type { JobRequest } from '../../src/queue/jobs.js';
 import { INSTALLATION, useGitHubHarness } from '../github-double/adapter-harness.js';
 import { filesFromDirectory } from '../github-double/index.js';
+import { applyTripwire, testJobDeps } from '../helpers/job-deps.js';
 import { testRedis } from '../helpers/redis.js';
 
 const PLATFORM = 'acme-bank/platform';
@@ -32,12 +29,7 @@ const meta = { installationId: INSTALLATION, deliveryId: 'd-fork', receivedAt: 0
 const enqueued: JobRequest[] = [];
 /** Every use of the apply ports, by name. */
 const touched: string[] = [];
-const tripwire = new Proxy({} as ApplyPorts, {
-  get(_target, name) {
-    touched.push(String(name));
-    throw new Error(`a fork's job used the apply ports (${String(name)})`);
-  },
-});
+const tripwire = applyTripwire(touched, "a fork's job used the apply ports");
 let deps: JobDeps;
 let pr: { number: number; headSha: string; baseSha: string };
 
@@ -50,18 +42,7 @@ beforeAll(async () => {
   state.commit(FORK, { branch: 'rename', files: { [FILE]: original.replace(/^component:\n  name: [^\n]+/m, 'component:\n  name: from-a-fork') }, author: 'mallory' });
   pr = state.createPullRequest(REPO, { head: 'rename', headRepo: FORK, author: 'mallory' });
   state.setPermission(REPO, 'maya', 'maintain');
-  deps = {
-    repositories: () => h.ports,
-    platform: () => createPlatformSource(h.ports.reader, PLATFORM),
-    state: { snapshot: async () => new Map() },
-    index: createRedisComponentIndex(r.redis, { prefix: r.prefix }),
-    runs: createRedisRunStore(r.redis, { prefix: r.prefix }),
-    enqueue: async (jobs) => void enqueued.push(...jobs),
-    clock: { now: () => new Date('2026-11-23T12:00:00Z') },
-    publicUrl: 'http://pave.test',
-    logger: silentLogger,
-    apply: tripwire,
-  };
+  deps = testJobDeps({ ports: h.ports, platformRepo: PLATFORM, redis: r, enqueued: enqueued, apply: tripwire });
 });
 
 describe('a pull request from a fork', () => {

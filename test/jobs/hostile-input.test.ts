@@ -10,16 +10,13 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisComponentIndex } from '../../src/adapters/redis/component-index.js';
-import { createRedisRunStore } from '../../src/adapters/redis/run-store.js';
-import type { ApplyPorts } from '../../src/domain/apply.js';
 import { silentLogger } from '../../src/domain/logger.js';
 import type { JobContext, JobDeps } from '../../src/jobs/context.js';
 import { handleJob } from '../../src/jobs/handle-job.js';
-import { createPlatformSource } from '../../src/jobs/platform-source.js';
 import type { JobRequest } from '../../src/queue/jobs.js';
 import { INSTALLATION, useGitHubHarness } from '../github-double/adapter-harness.js';
 import { filesFromDirectory } from '../github-double/index.js';
+import { applyTripwire, testJobDeps } from '../helpers/job-deps.js';
 import { testRedis } from '../helpers/redis.js';
 
 const PLATFORM = 'acme-bank/platform';
@@ -33,12 +30,7 @@ const ctx: JobContext = { logger: silentLogger, willRetry: () => false };
 const meta = { installationId: INSTALLATION, deliveryId: 'd-hostile', receivedAt: 0 };
 const enqueued: JobRequest[] = [];
 const touched: string[] = [];
-const tripwire = new Proxy({} as ApplyPorts, {
-  get(_target, name) {
-    touched.push(String(name));
-    throw new Error(`hostile input reached the apply ports (${String(name)})`);
-  },
-});
+const tripwire = applyTripwire(touched, 'hostile input reached the apply ports');
 let deps: JobDeps;
 let original: string;
 
@@ -50,18 +42,7 @@ beforeAll(async () => {
   // Without its connection to a component this test does not index, so that only the hostile part can fail a plan.
   original = new TextDecoder().decode(files[FILE]).replace(/^dependencies:\n((  |    ).*\n)*/m, '');
   expect(original).not.toContain('dependencies:');
-  deps = {
-    repositories: () => h.ports,
-    platform: () => createPlatformSource(h.ports.reader, PLATFORM),
-    state: { snapshot: async () => new Map() },
-    index: createRedisComponentIndex(r.redis, { prefix: r.prefix }),
-    runs: createRedisRunStore(r.redis, { prefix: r.prefix }),
-    enqueue: async (jobs) => void enqueued.push(...jobs),
-    clock: { now: () => new Date('2026-11-23T12:00:00Z') },
-    publicUrl: 'http://pave.test',
-    logger: silentLogger,
-    apply: tripwire,
-  };
+  deps = testJobDeps({ ports: h.ports, platformRepo: PLATFORM, redis: r, enqueued: enqueued, apply: tripwire });
 });
 
 const withBuild = (build: string) => original.replace(/^build:\n(  .*\n)*/m, `build: ${build}\n`);
