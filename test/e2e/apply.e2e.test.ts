@@ -16,7 +16,7 @@ import { createSecretCipher } from '../../src/adapters/secrets/index.js';
 import type { EncryptedSecret } from '../../src/domain/apply.js';
 import { pushEventFromDouble } from '../fixtures/github/index.js';
 import { testRedis } from '../helpers/redis.js';
-import { installEverything, startHarness, waitFor, type Harness, installSealingCertificate } from './harness.js';
+import { type Harness, startApplyHarness, waitFor } from './harness.js';
 
 const REPO = 'acme-bank/investment-banking-backend';
 const suffix = randomBytes(3).toString('hex');
@@ -29,10 +29,8 @@ function git(args: string[]): string {
 }
 
 beforeAll(async () => {
-  h = await startHarness({ masterKey, env: { PAVE_MARKET_DATA_SANDBOX_KEY: `md-key-${suffix}` } });
-  // The cluster's sealing key: made here, so the test can prove what was sealed.
-  installSealingCertificate(h);
-  await installEverything(h);
+  // The cluster's sealing key stays in h.tmp/seal.key, so the test can prove what was sealed.
+  h = await startApplyHarness(suffix, masterKey);
 }, 90_000);
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pushEventFromDouble } from '../fixtures/github/index.js';
 import { secondaryRateLimit } from '../github-double/index.js';
-import { installEverything, startHarness, waitFor, type Harness, installSealingCertificate } from './harness.js';
+import { type Harness, startApplyHarness, waitFor } from './harness.js';
 
 const REPO = 'acme-bank/investment-banking-backend';
 const suffix = randomBytes(3).toString('hex');
@@ -21,9 +21,7 @@ const LIST = 'GET /repos/{owner}/{repo}/commits/{commit_sha}/comments';
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness({ masterKey: randomBytes(32), env: { PAVE_MARKET_DATA_SANDBOX_KEY: `md-key-${suffix}` } });
-  installSealingCertificate(h);
-  await installEverything(h);
+  h = await startApplyHarness(suffix);
 }, 90_000);
 
 afterAll(async () => {

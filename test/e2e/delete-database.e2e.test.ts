@@ -15,7 +15,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { OrphanFile } from '../../src/domain/orphans.js';
 import { pullRequestEventFromDouble, pushEventFromDouble } from '../fixtures/github/index.js';
 import { issueCommentEvent } from '../fixtures/github/webhook-payloads.js';
-import { INSTALLATION, installEverything, startHarness, waitFor, type Harness, installSealingCertificate } from './harness.js';
+import { type Harness, INSTALLATION, startApplyHarness, waitFor } from './harness.js';
 
 const REPO = 'acme-bank/investment-banking-backend';
 const FILE = '.choreo/component.yaml';
@@ -40,9 +40,7 @@ async function pgRows(sql: string, params: unknown[]): Promise<unknown[]> {
 }
 
 beforeAll(async () => {
-  h = await startHarness({ masterKey: randomBytes(32), env: { PAVE_MARKET_DATA_SANDBOX_KEY: `md-key-${suffix}` } });
-  installSealingCertificate(h);
-  await installEverything(h);
+  h = await startApplyHarness(suffix);
 }, 90_000);
 
 afterAll(async () => {

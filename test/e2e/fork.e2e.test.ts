@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { issueCommentEvent, pullRequestEventFromDouble, pushEventFromDouble } from '../fixtures/github/index.js';
-import { INSTALLATION, installEverything, startHarness, waitFor, type Harness, installSealingCertificate } from './harness.js';
+import { type Harness, INSTALLATION, startApplyHarness, waitFor } from './harness.js';
 
 const REPO = 'acme-bank/investment-banking-backend';
 const FORK = 'mallory/investment-banking-backend';
@@ -30,9 +30,7 @@ function stateCommits(): string {
 beforeAll(async () => {
   // The apply side is configured (a master key, a sealing certificate, admin credentials): the
   // fork must stay away from it by design, not because it is missing.
-  h = await startHarness({ masterKey: randomBytes(32), env: { PAVE_MARKET_DATA_SANDBOX_KEY: `md-key-${suffix}` } });
-  installSealingCertificate(h);
-  await installEverything(h);
+  h = await startApplyHarness(suffix);
 }, 90_000);
 
 afterAll(async () => {

@@ -114,6 +114,17 @@ export function installSealingCertificate(h: Harness): void {
   h.github.state.commit(PLATFORM, { files: { 'certificates/development.pem': makeSealingCertificate(h.tmp) } });
 }
 
+/**
+ * A harness that applies merges: a master key, the market-data catalog key (`md-key-<suffix>`), a
+ * sealing certificate for development, and every example repository installed and indexed.
+ */
+export async function startApplyHarness(suffix: string, masterKey: Uint8Array = randomBytes(32)): Promise<Harness> {
+  const h = await startHarness({ masterKey, env: { PAVE_MARKET_DATA_SANDBOX_KEY: `md-key-${suffix}` } });
+  installSealingCertificate(h);
+  await installEverything(h);
+  return h;
+}
+
 /** Drop the PostgreSQL databases whose names contain `fragment`, and their owners (test cleanup). */
 export async function dropPostgresDatabasesLike(fragment: string): Promise<void> {
   const client = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
