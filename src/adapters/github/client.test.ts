@@ -165,7 +165,8 @@ describe('content-creation budget', () => {
     const repo = h.github.state.createRepo('acme/budget', { installationId: INSTALLATION, files: { 'a.txt': 'a' } });
     const sha = repo.refs.get('heads/main')!;
     const statuses = h.build({ budget }).forInstallation(INSTALLATION).statuses;
-    const post = () => statuses.setStatus('acme/budget', sha, { context: 'pave/plan', state: 'success', description: 'ok' });
+    let n = 0;
+    const post = () => statuses.setStatus('acme/budget', sha, { context: 'pave/plan', state: 'success', description: `ok ${n++}` });
     h.github.clearRequests();
 
     for (let i = 0; i < 3; i++) await post();
@@ -186,9 +187,9 @@ describe('content-creation budget', () => {
 
     for (let i = 0; i < 5; i++) await adapters.forInstallation(INSTALLATION).reader.defaultBranch('acme/budget-reads');
     const sha = h.github.state.repo('acme/budget-reads').refs.get('heads/main')!;
-    await adapters.forInstallation(INSTALLATION).statuses.setStatus('acme/budget-reads', sha, { context: 'c', state: 'success', description: '' });
-    await adapters.forInstallation(11).statuses.setStatus('acme/budget-reads', sha, { context: 'c', state: 'success', description: '' });
+    await adapters.forInstallation(INSTALLATION).statuses.setStatus('acme/budget-reads', sha, { context: 'c', state: 'success', description: 'one' });
+    await adapters.forInstallation(11).statuses.setStatus('acme/budget-reads', sha, { context: 'c', state: 'success', description: 'two' });
 
-    await expect(adapters.forInstallation(11).statuses.setStatus('acme/budget-reads', sha, { context: 'c', state: 'success', description: '' })).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(adapters.forInstallation(11).statuses.setStatus('acme/budget-reads', sha, { context: 'c', state: 'success', description: 'three' })).rejects.toBeInstanceOf(RateLimitedError);
   });
 });
