@@ -16,7 +16,7 @@ import { createSecretCipher } from '../../src/adapters/secrets/index.js';
 import type { EncryptedSecret } from '../../src/domain/apply.js';
 import { pushEventFromDouble } from '../fixtures/github/index.js';
 import { testRedis } from '../helpers/redis.js';
-import { type Harness, startApplyHarness, waitFor } from './harness.js';
+import { type Harness, startApplyHarness, waitFor, dropPostgresDatabasesLike } from './harness.js';
 
 const REPO = 'acme-bank/investment-banking-backend';
 const suffix = randomBytes(3).toString('hex');
@@ -35,13 +35,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.close();
-  const db = `investment_banking_${COMPONENT.replace(/-/g, '_')}_portfolio_db_development`;
-  const client = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${db}`).catch(() => undefined);
-  const roles = await client.query(`SELECT rolname FROM pg_roles WHERE rolname LIKE $1`, [`investment_banking_%${suffix}%`]);
-  for (const r of roles.rows as { rolname: string }[]) await client.query(`DROP ROLE IF EXISTS "${r.rolname}"`);
-  await client.end();
+  // Databases named after this run, and their owners (whose names are hashed, so found through the database).
+  await dropPostgresDatabasesLike(suffix);
 });
 
 it('applies a merge: database, state commit, deploy status and a comment on the pull request', async () => {

@@ -5,11 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pushEventFromDouble } from '../fixtures/github/index.js';
 import { secondaryRateLimit } from '../github-double/index.js';
-import { type Harness, startApplyHarness, waitFor } from './harness.js';
+import { type Harness, startApplyHarness, waitFor, dropPostgresDatabasesLike } from './harness.js';
 
 const REPO = 'acme-bank/investment-banking-backend';
 const suffix = randomBytes(3).toString('hex');
@@ -26,12 +25,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.close();
-  const client = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS investment_banking_${COMPONENT.replace(/-/g, '_')}_portfolio_db_development`).catch(() => undefined);
-  const roles = await client.query(`SELECT rolname FROM pg_roles WHERE rolname LIKE $1`, [`investment_banking_%${suffix}%`]);
-  for (const r of roles.rows as { rolname: string }[]) await client.query(`DROP ROLE IF EXISTS "${r.rolname}"`);
-  await client.end();
+  // Databases named after this run, and their owners (whose names are hashed, so found through the database).
+  await dropPostgresDatabasesLike(suffix);
 });
 
 it('applies a direct push and comments the result on the commit, once, across a retried report', async () => {

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { OrphanFile } from '../../src/domain/orphans.js';
 import { pullRequestEventFromDouble, pushEventFromDouble } from '../fixtures/github/index.js';
 import { issueCommentEvent } from '../fixtures/github/webhook-payloads.js';
-import { type Harness, INSTALLATION, startApplyHarness, waitFor } from './harness.js';
+import { type Harness, INSTALLATION, startApplyHarness, waitFor, dropPostgresDatabasesLike } from './harness.js';
 
 const REPO = 'acme-bank/investment-banking-backend';
 const FILE = '.choreo/component.yaml';
@@ -45,13 +45,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.close();
-  const client = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-  await client.connect();
-  const dbs = await client.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`%${suffix}%`]);
-  for (const r of dbs.rows as { datname: string }[]) await client.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
-  const roles = await client.query(`SELECT rolname FROM pg_roles WHERE rolname LIKE $1`, [`%${suffix}%`]);
-  for (const r of roles.rows as { rolname: string }[]) await client.query(`DROP ROLE IF EXISTS "${r.rolname}"`);
-  await client.end();
+  // Databases named after this run, and their owners (whose names are hashed, so found through the database).
+  await dropPostgresDatabasesLike(suffix);
 });
 
 /** Merge `text` as the descriptor on main and wait for its deploy status. */
